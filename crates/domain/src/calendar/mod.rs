@@ -1,0 +1,1 @@
+//! The working calendar of Kazakhstan and the legal terms (rules.md §3, §4).

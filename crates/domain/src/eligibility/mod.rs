@@ -1,0 +1,1 @@
+//! The application, the registry facts and the decision (rules.md §1, §2, §5).
