@@ -1,0 +1,11 @@
+//! `housing-platform`: what every service of the suite shares.
+//!
+//! * [`server`] — binding, the standard services (grpc.health.v1, server
+//!   reflection), serving until a shutdown signal and draining in-flight calls.
+//! * [`error`] — the one mapping from service errors to `tonic::Status`, with
+//!   `google.rpc.ErrorInfo` and `BadRequest` details.
+//! * [`telemetry`] — the tracing subscriber.
+
+pub mod error;
+pub mod server;
+pub mod telemetry;
