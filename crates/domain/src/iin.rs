@@ -179,7 +179,10 @@ mod tests {
         assert_eq!(Iin::parse("90010130012"), Err(IinError::Length));
         assert_eq!(Iin::parse("9001013001265"), Err(IinError::Length));
         assert_eq!(Iin::parse("90010130012a"), Err(IinError::NotDigits));
-        assert_eq!(Iin::parse("９００１０１３００１２５"), Err(IinError::Length));
+        assert_eq!(
+            Iin::parse("９００１０１３００１２５"),
+            Err(IinError::Length)
+        );
     }
 
     #[test]

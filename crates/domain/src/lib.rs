@@ -14,6 +14,7 @@
 
 pub mod calendar;
 pub mod codes;
+pub mod complaint;
 pub mod eligibility;
 pub mod iin;
 

@@ -71,7 +71,10 @@ fn catalogue_codes() -> BTreeSet<String> {
     text.lines()
         .filter_map(|line| line.strip_prefix("| `"))
         .filter_map(|rest| rest.split('`').next())
-        .filter(|code| code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+        .filter(|code| {
+            code.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        })
         .map(str::to_owned)
         .collect()
 }
@@ -82,7 +85,10 @@ fn snake(code: RuleCode) -> String {
 
 #[test]
 fn the_code_enum_matches_the_catalogue() {
-    let in_code: BTreeSet<String> = RuleCode::ALL.iter().map(|c| c.as_str().to_owned()).collect();
+    let in_code: BTreeSet<String> = RuleCode::ALL
+        .iter()
+        .map(|c| c.as_str().to_owned())
+        .collect();
     assert_eq!(in_code, catalogue_codes());
 }
 
@@ -94,7 +100,10 @@ fn the_catalogue_copy_matches_the_shared_spec_when_present() {
     if let Ok(shared) = std::fs::read_to_string(shared) {
         let ours = std::fs::read_to_string(manifest_dir().join("../../docs/spec/rules.md"))
             .expect("docs/spec/rules.md");
-        assert_eq!(ours, shared, "docs/spec/rules.md drifted from the shared specification");
+        assert_eq!(
+            ours, shared,
+            "docs/spec/rules.md drifted from the shared specification"
+        );
     }
 }
 
