@@ -11,6 +11,7 @@
 //! * [`codes`] — the stable rule codes every decision cites.
 //! * [`calendar`] — the working calendar of Kazakhstan and the legal terms.
 //! * [`eligibility`] — the application, the registry facts and the decision.
+//! * [`complaint`] — complaint routes and terms (Chapter 3 of the Rules).
 
 pub mod calendar;
 pub mod codes;
