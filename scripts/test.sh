@@ -10,4 +10,11 @@ if [ -z "${HOUSING_TEST_POSTGRES_URL:-}" ] && [ -f "$root/.tools/postgres-url" ]
     HOUSING_TEST_POSTGRES_URL="$(cat "$root/.tools/postgres-url")"
     export HOUSING_TEST_POSTGRES_URL
 fi
-cargo test --workspace --locked "$@"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --workspace --locked "$@" 2>&1 | tee "$log" || status=$?
+# One closing line for the whole run: cargo prints one summary per test binary.
+awk '/^test result:/ { passed += $4; failed += $6; ignored += $8 }
+     END { printf "\ntotal: %d passed, %d failed, %d skipped\n", passed, failed, ignored }' "$log"
+exit "$status"
