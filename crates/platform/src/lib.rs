@@ -1,11 +1,13 @@
 //! `housing-platform`: what every service of the suite shares.
 //!
+//! * [`caller`] — who is calling, read from and written to request metadata.
 //! * [`server`] — binding, the standard services (grpc.health.v1, server
 //!   reflection), serving until a shutdown signal and draining in-flight calls.
 //! * [`error`] — the one mapping from service errors to `tonic::Status`, with
 //!   `google.rpc.ErrorInfo` and `BadRequest` details.
 //! * [`telemetry`] — the tracing subscriber.
 
+pub mod caller;
 pub mod error;
 pub mod server;
 pub mod telemetry;
