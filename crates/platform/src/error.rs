@@ -30,6 +30,8 @@ pub enum Reason {
     Unauthenticated,
     /// The caller may not make the call.
     PermissionDenied,
+    /// registry-gateway: the calling system (`x-client-system`) is not one it serves.
+    UnknownClientSystem,
     /// A state register did not answer; retry later. Never a denial.
     RegisterUnavailable,
     /// A state register did not answer in time; retry later. Never a denial.
@@ -50,6 +52,7 @@ impl Reason {
             Reason::FailedPrecondition => "FAILED_PRECONDITION",
             Reason::Unauthenticated => "UNAUTHENTICATED",
             Reason::PermissionDenied => "PERMISSION_DENIED",
+            Reason::UnknownClientSystem => "UNKNOWN_CLIENT_SYSTEM",
             Reason::RegisterUnavailable => "REGISTER_UNAVAILABLE",
             Reason::RegisterTimeout => "REGISTER_TIMEOUT",
             Reason::Unavailable => "UNAVAILABLE",
@@ -140,6 +143,9 @@ pub enum ServiceError {
     /// The caller may not do this.
     #[error("permission denied")]
     PermissionDenied,
+    /// The calling system is not one the service serves (registry-gateway, after X-Road).
+    #[error("unknown client system")]
+    UnknownClientSystem,
     /// A dependency did not answer; the caller may retry.
     #[error("{message}")]
     Unavailable {
@@ -210,6 +216,13 @@ impl From<ServiceError> for Status {
                 Code::PermissionDenied,
                 ErrorReason::Other(Reason::PermissionDenied),
                 "permission denied".to_owned(),
+                HashMap::new(),
+                Vec::new(),
+            ),
+            ServiceError::UnknownClientSystem => (
+                Code::PermissionDenied,
+                ErrorReason::Other(Reason::UnknownClientSystem),
+                "the calling system is not known to the gateway".to_owned(),
                 HashMap::new(),
                 Vec::new(),
             ),

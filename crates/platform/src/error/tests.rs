@@ -88,3 +88,17 @@ fn register_faults_are_retryable_codes() {
         "REGISTER_UNAVAILABLE"
     );
 }
+
+#[test]
+fn an_unknown_client_system_is_permission_denied_with_its_own_reason() {
+    let status: Status = ServiceError::UnknownClientSystem.into();
+    assert_eq!(status.code(), Code::PermissionDenied);
+    assert_eq!(
+        status
+            .get_error_details()
+            .error_info()
+            .expect("info")
+            .reason,
+        "UNKNOWN_CLIENT_SYSTEM"
+    );
+}
