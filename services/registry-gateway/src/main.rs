@@ -1,5 +1,5 @@
-use anyhow::Context;
-use housing_platform::{server, telemetry};
+use housing_platform::telemetry;
+use registry_gateway::cli;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -8,13 +8,6 @@ async fn main() -> anyhow::Result<()> {
         registry_gateway::SERVICE,
         telemetry::LogFormat::from_setting(log_format.as_deref()),
     );
-    let address = std::env::var("HOUSING_LISTEN_ADDRESS")
-        .unwrap_or_else(|_| registry_gateway::DEFAULT_LISTEN_ADDRESS.to_owned())
-        .parse()
-        .context("HOUSING_LISTEN_ADDRESS is not a socket address")?;
-    let listener = server::bind(address)
-        .await
-        .with_context(|| format!("cannot listen on {address}"))?;
-    tracing::info!(address = %server::local_address(&listener)?, "listening");
-    registry_gateway::run(listener, server::shutdown_signal()).await
+    let command = cli::Command::parse(std::env::args().skip(1)).map_err(anyhow::Error::msg)?;
+    cli::run(command).await
 }
