@@ -1,0 +1,342 @@
+//! The service's settings, parsed from an injectable source of variables.
+//!
+//! `main` passes the process environment; tests pass a map, so that no test
+//! ever calls `std::env::set_var`. Every variable has a default that gives the
+//! zero-setup development service: an SQLite file under `./data/`, the
+//! registry gateway of the dev launcher, retries over several hours.
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `HOUSING_LISTEN_ADDRESS` | `127.0.0.1:50054` | where gRPC is served (port 0: any free port) |
+//! | `HOUSING_NOTIFICATION_DATABASE_URL` | `sqlite://data/notification.db?mode=rwc` | `postgres://…` or `sqlite:…` |
+//! | `HOUSING_NOTIFICATION_DATABASE_MAX_CONNECTIONS` | `16` | pool size |
+//! | `HOUSING_NOTIFICATION_REGISTRY_ADDRESS` | `http://127.0.0.1:50053` | registry-gateway, for the mobile citizens database |
+//! | `HOUSING_NOTIFICATION_REGISTRY_TIMEOUT_MS` | `3000` | deadline of one mobile-citizen look-up |
+//! | `HOUSING_NOTIFICATION_RETRY_INITIAL_BACKOFF_MS` | `30000` | wait after the first failed attempt |
+//! | `HOUSING_NOTIFICATION_RETRY_MAX_BACKOFF_MS` | `3600000` | longest wait between attempts |
+//! | `HOUSING_NOTIFICATION_RETRY_MAX_ATTEMPTS` | `15` | ceiling: the failure of this attempt is permanent |
+//! | `HOUSING_NOTIFICATION_PROVIDER_TIMEOUT_MS` | `30000` | how long a provider adapter may take to accept a message |
+//! | `HOUSING_NOTIFICATION_WORKER_POLL_INTERVAL_MS` | `1000` | the worker's timer (new notices wake it at once) |
+//! | `HOUSING_NOTIFICATION_WORKER_CONCURRENCY` | `32` | most deliveries in flight at once |
+//! | `HOUSING_NOTIFICATION_SWEEPER_INTERVAL_MS` | `60000` | how often stuck deliveries are looked for |
+//! | `HOUSING_NOTIFICATION_SENDING_TIMEOUT_MS` | `300000` | a delivery SENDING longer than this is stuck |
+//! | `HOUSING_NOTIFICATION_SHUTDOWN_GRACE_MS` | `10000` | how long in-flight calls and sends may finish at shutdown |
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::delivery::RetryPolicy;
+
+/// Where gRPC is served.
+pub const LISTEN_ADDRESS_VARIABLE: &str = "HOUSING_LISTEN_ADDRESS";
+/// The database URL.
+pub const DATABASE_URL_VARIABLE: &str = "HOUSING_NOTIFICATION_DATABASE_URL";
+/// The pool size.
+pub const DATABASE_MAX_CONNECTIONS_VARIABLE: &str = "HOUSING_NOTIFICATION_DATABASE_MAX_CONNECTIONS";
+/// registry-gateway's address.
+pub const REGISTRY_ADDRESS_VARIABLE: &str = "HOUSING_NOTIFICATION_REGISTRY_ADDRESS";
+/// The deadline of one mobile-citizen look-up, in milliseconds.
+pub const REGISTRY_TIMEOUT_VARIABLE: &str = "HOUSING_NOTIFICATION_REGISTRY_TIMEOUT_MS";
+/// The wait after the first failed attempt, in milliseconds.
+pub const RETRY_INITIAL_BACKOFF_VARIABLE: &str = "HOUSING_NOTIFICATION_RETRY_INITIAL_BACKOFF_MS";
+/// The longest wait between attempts, in milliseconds.
+pub const RETRY_MAX_BACKOFF_VARIABLE: &str = "HOUSING_NOTIFICATION_RETRY_MAX_BACKOFF_MS";
+/// The ceiling on attempts.
+pub const RETRY_MAX_ATTEMPTS_VARIABLE: &str = "HOUSING_NOTIFICATION_RETRY_MAX_ATTEMPTS";
+/// How long an adapter may take, in milliseconds.
+pub const PROVIDER_TIMEOUT_VARIABLE: &str = "HOUSING_NOTIFICATION_PROVIDER_TIMEOUT_MS";
+/// The worker's timer, in milliseconds.
+pub const WORKER_POLL_INTERVAL_VARIABLE: &str = "HOUSING_NOTIFICATION_WORKER_POLL_INTERVAL_MS";
+/// Most deliveries in flight.
+pub const WORKER_CONCURRENCY_VARIABLE: &str = "HOUSING_NOTIFICATION_WORKER_CONCURRENCY";
+/// The sweeper's timer, in milliseconds.
+pub const SWEEPER_INTERVAL_VARIABLE: &str = "HOUSING_NOTIFICATION_SWEEPER_INTERVAL_MS";
+/// When a SENDING delivery counts as stuck, in milliseconds.
+pub const SENDING_TIMEOUT_VARIABLE: &str = "HOUSING_NOTIFICATION_SENDING_TIMEOUT_MS";
+/// The shutdown grace period, in milliseconds.
+pub const SHUTDOWN_GRACE_VARIABLE: &str = "HOUSING_NOTIFICATION_SHUTDOWN_GRACE_MS";
+
+/// Every variable of the service's own prefix; any other
+/// `HOUSING_NOTIFICATION_*` variable is refused as a probable typo.
+const NOTIFICATION_VARIABLES: [&str; 13] = [
+    DATABASE_URL_VARIABLE,
+    DATABASE_MAX_CONNECTIONS_VARIABLE,
+    REGISTRY_ADDRESS_VARIABLE,
+    REGISTRY_TIMEOUT_VARIABLE,
+    RETRY_INITIAL_BACKOFF_VARIABLE,
+    RETRY_MAX_BACKOFF_VARIABLE,
+    RETRY_MAX_ATTEMPTS_VARIABLE,
+    PROVIDER_TIMEOUT_VARIABLE,
+    WORKER_POLL_INTERVAL_VARIABLE,
+    WORKER_CONCURRENCY_VARIABLE,
+    SWEEPER_INTERVAL_VARIABLE,
+    SENDING_TIMEOUT_VARIABLE,
+    SHUTDOWN_GRACE_VARIABLE,
+];
+const NOTIFICATION_PREFIX: &str = "HOUSING_NOTIFICATION_";
+
+/// The zero-setup database: an SQLite file under `./data/`, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/notification.db?mode=rwc";
+/// registry-gateway as the dev launcher starts it.
+pub const DEFAULT_REGISTRY_ADDRESS: &str = "http://127.0.0.1:50053";
+
+const DEFAULT_MAX_CONNECTIONS: u32 = 16;
+const DEFAULT_REGISTRY_TIMEOUT_MS: u64 = 3_000;
+const DEFAULT_RETRY_INITIAL_BACKOFF_MS: u64 = 30_000;
+const DEFAULT_RETRY_MAX_BACKOFF_MS: u64 = 3_600_000;
+const DEFAULT_RETRY_MAX_ATTEMPTS: u32 = 15;
+const DEFAULT_PROVIDER_TIMEOUT_MS: u64 = 30_000;
+const DEFAULT_WORKER_POLL_INTERVAL_MS: u64 = 1_000;
+const DEFAULT_WORKER_CONCURRENCY: usize = 32;
+const DEFAULT_SWEEPER_INTERVAL_MS: u64 = 60_000;
+const DEFAULT_SENDING_TIMEOUT_MS: u64 = 300_000;
+const DEFAULT_SHUTDOWN_GRACE_MS: u64 = 10_000;
+
+/// Everything the service is configured with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where gRPC is served; port 0 asks the system for a free port.
+    pub listen_address: SocketAddr,
+    /// The database.
+    pub database: DatabaseSettings,
+    /// registry-gateway.
+    pub registry: RegistrySettings,
+    /// The delivery worker and the sweeper.
+    pub delivery: DeliverySettings,
+    /// How long in-flight calls and sends may finish after a shutdown signal.
+    pub shutdown_grace: Duration,
+}
+
+/// The database the service keeps notices, deliveries and the outbox in.
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    /// `postgres://…` or `sqlite:…`; may hold a password.
+    pub url: SecretString,
+    /// Most connections open at once.
+    pub max_connections: u32,
+}
+
+/// How the service reaches registry-gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrySettings {
+    /// `http://host:port`.
+    pub address: String,
+    /// The deadline of one look-up; past it the look-up is a gateway fault.
+    pub timeout: Duration,
+}
+
+/// How deliveries are attempted, retried and swept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeliverySettings {
+    /// Backoff and ceiling.
+    pub retry: RetryPolicy,
+    /// How long an adapter may take to accept a message; past it the attempt is a technical failure.
+    pub provider_timeout: Duration,
+    /// The worker's timer; new notices wake it at once.
+    pub poll_interval: Duration,
+    /// Most deliveries in flight at once.
+    pub concurrency: usize,
+    /// How often the sweeper looks for stuck deliveries.
+    pub sweeper_interval: Duration,
+    /// A delivery SENDING longer than this is stuck (its worker died) and goes
+    /// back to TECHNICAL_FAILURE for a retry. Longer than any live attempt can take.
+    pub sending_timeout: Duration,
+}
+
+/// A setting that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// A variable's value is malformed.
+    #[error("{variable}: {problem}")]
+    Invalid {
+        /// The variable.
+        variable: &'static str,
+        /// What is wrong, without echoing secrets.
+        problem: String,
+    },
+    /// A `HOUSING_NOTIFICATION_*` variable the service does not know: probably a typo.
+    #[error("{variable} is not a setting of notification")]
+    Unknown {
+        /// The variable.
+        variable: String,
+    },
+}
+
+impl Settings {
+    /// Parses the settings from `variables` (name, value); missing ones take their defaults.
+    pub fn from_variables<K, V>(
+        variables: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<Self, SettingsError>
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let variables: HashMap<String, String> = variables
+            .into_iter()
+            .map(|(name, value)| (name.into(), value.into()))
+            .collect();
+        if let Some(unknown) = variables.keys().find(|name| {
+            name.starts_with(NOTIFICATION_PREFIX)
+                && !NOTIFICATION_VARIABLES.contains(&name.as_str())
+        }) {
+            return Err(SettingsError::Unknown {
+                variable: unknown.clone(),
+            });
+        }
+        let value = |name: &str| variables.get(name).map(String::as_str);
+        let milliseconds = |variable: &'static str, default: u64| {
+            parse_or(
+                variable,
+                value(variable),
+                &default.to_string(),
+                |text| match text.parse::<u64>() {
+                    Ok(0) => Err("must be at least 1 ms".to_owned()),
+                    Ok(milliseconds) => Ok(Duration::from_millis(milliseconds)),
+                    Err(error) => Err(error.to_string()),
+                },
+            )
+        };
+
+        let listen_address = parse_or(
+            LISTEN_ADDRESS_VARIABLE,
+            value(LISTEN_ADDRESS_VARIABLE),
+            crate::DEFAULT_LISTEN_ADDRESS,
+            |text| {
+                text.parse::<SocketAddr>()
+                    .map_err(|error| error.to_string())
+            },
+        )?;
+        let url = value(DATABASE_URL_VARIABLE).unwrap_or(DEFAULT_DATABASE_URL);
+        housing_storage::Backend::of_url(url).map_err(|error| SettingsError::Invalid {
+            variable: DATABASE_URL_VARIABLE,
+            problem: error.to_string(),
+        })?;
+        let max_connections = parse_or(
+            DATABASE_MAX_CONNECTIONS_VARIABLE,
+            value(DATABASE_MAX_CONNECTIONS_VARIABLE),
+            &DEFAULT_MAX_CONNECTIONS.to_string(),
+            |text| match text.parse::<u32>() {
+                Ok(0) => Err("must be at least 1".to_owned()),
+                Ok(count) => Ok(count),
+                Err(error) => Err(error.to_string()),
+            },
+        )?;
+        let registry_address = parse_or(
+            REGISTRY_ADDRESS_VARIABLE,
+            value(REGISTRY_ADDRESS_VARIABLE),
+            DEFAULT_REGISTRY_ADDRESS,
+            parse_registry_address,
+        )?;
+        let registry_timeout =
+            milliseconds(REGISTRY_TIMEOUT_VARIABLE, DEFAULT_REGISTRY_TIMEOUT_MS)?;
+        let initial_backoff = milliseconds(
+            RETRY_INITIAL_BACKOFF_VARIABLE,
+            DEFAULT_RETRY_INITIAL_BACKOFF_MS,
+        )?;
+        let max_backoff = milliseconds(RETRY_MAX_BACKOFF_VARIABLE, DEFAULT_RETRY_MAX_BACKOFF_MS)?;
+        if max_backoff < initial_backoff {
+            return Err(SettingsError::Invalid {
+                variable: RETRY_MAX_BACKOFF_VARIABLE,
+                problem: format!("must not be shorter than {RETRY_INITIAL_BACKOFF_VARIABLE}"),
+            });
+        }
+        let max_attempts = parse_or(
+            RETRY_MAX_ATTEMPTS_VARIABLE,
+            value(RETRY_MAX_ATTEMPTS_VARIABLE),
+            &DEFAULT_RETRY_MAX_ATTEMPTS.to_string(),
+            |text| match text.parse::<u32>() {
+                Ok(count @ 1..=100) => Ok(count),
+                Ok(_) => Err("must be between 1 and 100".to_owned()),
+                Err(error) => Err(error.to_string()),
+            },
+        )?;
+        let provider_timeout =
+            milliseconds(PROVIDER_TIMEOUT_VARIABLE, DEFAULT_PROVIDER_TIMEOUT_MS)?;
+        let poll_interval = milliseconds(
+            WORKER_POLL_INTERVAL_VARIABLE,
+            DEFAULT_WORKER_POLL_INTERVAL_MS,
+        )?;
+        let concurrency = parse_or(
+            WORKER_CONCURRENCY_VARIABLE,
+            value(WORKER_CONCURRENCY_VARIABLE),
+            &DEFAULT_WORKER_CONCURRENCY.to_string(),
+            |text| match text.parse::<usize>() {
+                Ok(count @ 1..=1024) => Ok(count),
+                Ok(_) => Err("must be between 1 and 1024".to_owned()),
+                Err(error) => Err(error.to_string()),
+            },
+        )?;
+        let sweeper_interval =
+            milliseconds(SWEEPER_INTERVAL_VARIABLE, DEFAULT_SWEEPER_INTERVAL_MS)?;
+        let sending_timeout = milliseconds(SENDING_TIMEOUT_VARIABLE, DEFAULT_SENDING_TIMEOUT_MS)?;
+        // A live attempt looks the number up and then waits for the adapter: the
+        // sweeper must never take a delivery from a worker that is still on it.
+        if sending_timeout <= registry_timeout + provider_timeout {
+            return Err(SettingsError::Invalid {
+                variable: SENDING_TIMEOUT_VARIABLE,
+                problem: format!(
+                    "must be longer than {REGISTRY_TIMEOUT_VARIABLE} plus {PROVIDER_TIMEOUT_VARIABLE}"
+                ),
+            });
+        }
+        let shutdown_grace = milliseconds(SHUTDOWN_GRACE_VARIABLE, DEFAULT_SHUTDOWN_GRACE_MS)?;
+
+        Ok(Settings {
+            listen_address,
+            database: DatabaseSettings {
+                url: SecretString::from(url.to_owned()),
+                max_connections,
+            },
+            registry: RegistrySettings {
+                address: registry_address,
+                timeout: registry_timeout,
+            },
+            delivery: DeliverySettings {
+                retry: RetryPolicy {
+                    initial_backoff,
+                    max_backoff,
+                    max_attempts,
+                },
+                provider_timeout,
+                poll_interval,
+                concurrency,
+                sweeper_interval,
+                sending_timeout,
+            },
+            shutdown_grace,
+        })
+    }
+
+    /// Parses the settings from the process environment (variables that are
+    /// not valid Unicode are left out).
+    pub fn from_process_environment() -> Result<Self, SettingsError> {
+        Self::from_variables(std::env::vars_os().filter_map(|(name, value)| {
+            Some((name.into_string().ok()?, value.into_string().ok()?))
+        }))
+    }
+}
+
+fn parse_or<T>(
+    variable: &'static str,
+    value: Option<&str>,
+    default: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, SettingsError> {
+    parse(value.unwrap_or(default).trim())
+        .map_err(|problem| SettingsError::Invalid { variable, problem })
+}
+
+fn parse_registry_address(text: &str) -> Result<String, String> {
+    if !(text.starts_with("http://") || text.starts_with("https://")) {
+        return Err("must start with http:// or https://".to_owned());
+    }
+    tonic::transport::Endpoint::from_shared(text.to_owned())
+        .map(|_| text.to_owned())
+        .map_err(|error| error.to_string())
+}
+
+#[cfg(test)]
+mod tests;
