@@ -1,20 +1,17 @@
-use anyhow::Context;
+use eligibility_verification::{Application, SERVICE, Settings};
 use housing_platform::{server, telemetry};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let log_format = std::env::var("HOUSING_LOG_FORMAT").ok();
     telemetry::init(
-        eligibility_verification::SERVICE,
+        SERVICE,
         telemetry::LogFormat::from_setting(log_format.as_deref()),
     );
-    let address = std::env::var("HOUSING_LISTEN_ADDRESS")
-        .unwrap_or_else(|_| eligibility_verification::DEFAULT_LISTEN_ADDRESS.to_owned())
-        .parse()
-        .context("HOUSING_LISTEN_ADDRESS is not a socket address")?;
-    let listener = server::bind(address)
+    let settings = Settings::from_process_environment()?;
+    let application = Application::build(settings).await?;
+    tracing::info!(address = %application.address(), "listening");
+    application
+        .run_until_stopped(server::shutdown_signal())
         .await
-        .with_context(|| format!("cannot listen on {address}"))?;
-    tracing::info!(address = %server::local_address(&listener)?, "listening");
-    eligibility_verification::run(listener, server::shutdown_signal()).await
 }

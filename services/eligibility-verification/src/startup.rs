@@ -1,0 +1,225 @@
+//! Building and running the service: the one way the binary, the dev
+//! launcher and the tests start it.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use housing_domain::calendar::{CalendarYear, WorkingCalendar};
+use housing_platform::server;
+use housing_proto::housing::eligibility::v1::eligibility_service_server::{
+    self, EligibilityServiceServer,
+};
+use housing_storage::{Backend, Database, PoolSettings};
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+use tonic::service::Routes;
+use tonic::transport::{Channel, Endpoint};
+
+use crate::dispatcher::Dispatcher;
+use crate::engine::{Engine, EngineSettings};
+use crate::registry::RegistryClient;
+use crate::service::EligibilityApi;
+use crate::settings::Settings;
+use crate::storage::{MIGRATIONS, Store};
+use crate::workers::{run_evaluation_worker, run_lapse_worker};
+
+/// A built service: database migrated, calendar loaded, peers' channels
+/// ready (connected lazily), listener bound. Nothing runs until
+/// [`Application::run_until_stopped`].
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    address: SocketAddr,
+    routes: Routes,
+    engine: Engine,
+    dispatcher: Dispatcher,
+    settings: Settings,
+    evaluation_wakeup: Arc<Notify>,
+    outbox_wakeup: Arc<Notify>,
+}
+
+impl Application {
+    /// Builds the service and binds its listener (port 0 picks a free port;
+    /// see [`Application::address`]).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let listener = server::bind(settings.listen_address)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.listen_address))?;
+        Self::build_with_listener(settings, listener).await
+    }
+
+    /// Builds the service on a listener bound beforehand (the launcher binds
+    /// every service's listener first, so that each knows the others' addresses).
+    pub async fn build_with_listener(
+        settings: Settings,
+        listener: TcpListener,
+    ) -> anyhow::Result<Self> {
+        let calendar = load_calendar(&settings.calendar_files)?;
+        let url = settings.database.url.expose_secret();
+        create_sqlite_directory(url)?;
+        let database = Database::connect(
+            url,
+            &MIGRATIONS,
+            &PoolSettings {
+                max_connections: settings.database.max_connections,
+                ..PoolSettings::default()
+            },
+        )
+        .await
+        .context("cannot open the eligibility database")?;
+        let store = Store::new(database);
+
+        let peers = &settings.peers;
+        let registry = RegistryClient::new(
+            lazy_channel(&peers.registry_address)?,
+            peers.registry_timeout,
+        );
+        let evaluation_wakeup = Arc::new(Notify::new());
+        let outbox_wakeup = Arc::new(Notify::new());
+        let engine = Engine::new(
+            store.clone(),
+            registry,
+            calendar,
+            Arc::clone(&settings.clock),
+            EngineSettings {
+                registry_retry: settings.registry_retry,
+                alert_margin: settings.alert_margin,
+                hearing: settings.hearing,
+            },
+            Arc::clone(&evaluation_wakeup),
+            Arc::clone(&outbox_wakeup),
+        );
+        let dispatcher = Dispatcher::new(
+            store,
+            lazy_channel(&peers.intake_address)?,
+            lazy_channel(&peers.notification_address)?,
+            settings.outbox,
+            peers.peer_timeout,
+            Arc::clone(&settings.clock),
+        );
+
+        let standard =
+            server::standard_services(&[eligibility_service_server::SERVICE_NAME]).await?;
+        let routes =
+            standard
+                .routes
+                .add_service(EligibilityServiceServer::new(EligibilityApi::new(
+                    engine.clone(),
+                )));
+        let address = server::local_address(&listener)?;
+        Ok(Self {
+            listener,
+            address,
+            routes,
+            engine,
+            dispatcher,
+            settings,
+            evaluation_wakeup,
+            outbox_wakeup,
+        })
+    }
+
+    /// The address the service listens on, with port 0 resolved.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The port the service listens on.
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// Serves and runs the workers until `shutdown` completes; then stops
+    /// taking calls, lets in-flight calls and the workers' current work
+    /// finish within the grace period, and closes the database.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> anyhow::Result<()> {
+        let (stop_workers, workers_stopped) = watch::channel(false);
+        let mut workers = tokio::task::JoinSet::new();
+        workers.spawn(run_evaluation_worker(
+            self.engine.clone(),
+            self.settings.evaluation,
+            self.evaluation_wakeup,
+            workers_stopped.clone(),
+        ));
+        workers.spawn(run_lapse_worker(
+            self.engine.clone(),
+            self.settings.lapse_interval,
+            workers_stopped.clone(),
+        ));
+        workers.spawn(self.dispatcher.run(self.outbox_wakeup, workers_stopped));
+
+        let signal = async move {
+            shutdown.await;
+            let _ = stop_workers.send(true);
+        };
+        let served = server::serve(
+            self.listener,
+            self.routes,
+            signal,
+            server::DEFAULT_GRACE_PERIOD,
+        )
+        .await;
+        let drained = tokio::time::timeout(server::DEFAULT_GRACE_PERIOD, async {
+            while workers.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!("grace period over, stopping with background work in flight");
+            workers.abort_all();
+        }
+        self.engine.store().database().close().await;
+        served
+    }
+}
+
+/// The built-in calendar with the configured year files on top (a file
+/// replaces the built-in year of the same number: a deliberate update).
+fn load_calendar(files: &[std::path::PathBuf]) -> anyhow::Result<WorkingCalendar> {
+    let mut calendar = WorkingCalendar::builtin();
+    for file in files {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read the calendar file {}", file.display()))?;
+        let year = CalendarYear::from_json(&text)
+            .with_context(|| format!("the calendar file {} is invalid", file.display()))?;
+        tracing::info!(year = year.year(), file = %file.display(), "calendar year loaded");
+        calendar = calendar.replace_year(year);
+    }
+    Ok(calendar)
+}
+
+/// A channel to a peer, connected on first use and shared by every call.
+fn lazy_channel(address: &str) -> anyhow::Result<Channel> {
+    Ok(Endpoint::from_shared(address.to_owned())
+        .with_context(|| format!("{address} is not a valid peer address"))?
+        .tcp_nodelay(true)
+        .connect_lazy())
+}
+
+/// SQLite creates a missing file but not a missing directory: create the
+/// directory of the zero-setup default (`./data/`) or any other file URL.
+fn create_sqlite_directory(url: &str) -> anyhow::Result<()> {
+    if Backend::of_url(url)? != Backend::Sqlite {
+        return Ok(());
+    }
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.starts_with(':') {
+        return Ok(());
+    }
+    if let Some(directory) = Path::new(path).parent()
+        && !directory.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(directory)
+            .with_context(|| format!("cannot create {}", directory.display()))?;
+    }
+    Ok(())
+}
