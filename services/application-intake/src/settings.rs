@@ -1,0 +1,425 @@
+//! The service's settings, parsed from an injectable source of variables.
+//!
+//! `main` passes the process environment; tests pass a map, so that no test
+//! ever calls `std::env::set_var` (the registry-gateway pattern). Every
+//! variable has a default that gives the zero-setup development service.
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `HOUSING_LISTEN_ADDRESS` | `127.0.0.1:50051` | where gRPC is served (port 0: any free port) |
+//! | `HOUSING_INTAKE_DATABASE_URL` | `sqlite://data/application-intake.db?mode=rwc` | `postgres://…` or `sqlite:…` |
+//! | `HOUSING_INTAKE_DATABASE_MAX_CONNECTIONS` | `16` | pool size |
+//! | `HOUSING_INTAKE_ELIGIBILITY_ADDRESS` | `http://127.0.0.1:50052` | eligibility-verification |
+//! | `HOUSING_INTAKE_CERTIFICATION_CENTRE_ADDRESS` | `http://127.0.0.1:50053` | the certification centre (registry-gateway's test PKI) |
+//! | `HOUSING_INTAKE_TRUST_ROOT_FILE` | unset | a DER root certificate to trust instead of asking the centre at start-up |
+//! | `HOUSING_INTAKE_TRUST_ROOT_WAIT_MS` | `30000` | how long start-up waits for the centre to give its root |
+//! | `HOUSING_INTAKE_PEER_TIMEOUT_MS` | `5000` | deadline of each call to eligibility or the centre |
+//! | `HOUSING_INTAKE_MAX_FORM_BYTES` | `3145728` | largest signed form (attachments included) |
+//! | `HOUSING_INTAKE_MAX_ATTACHMENT_BYTES` | `2097152` | largest attached file |
+//! | `HOUSING_INTAKE_OUTBOX_POLL_INTERVAL_MS` | `1000` | the dispatcher's timer (it also wakes on every new row) |
+//! | `HOUSING_INTAKE_OUTBOX_BATCH_SIZE` | `64` | most messages the dispatcher sends at once |
+//! | `HOUSING_INTAKE_OUTBOX_INITIAL_BACKOFF_MS` | `250` | first retry delay after a failed hand-over |
+//! | `HOUSING_INTAKE_OUTBOX_MAX_BACKOFF_MS` | `60000` | ceiling of the doubling retry delay |
+//! | `HOUSING_CALENDAR_FILES` | unset | comma-separated calendar year files (docs/calendar.md) beyond the built-in years |
+//!
+//! The clock that stamps receipt is not a variable: it is the system clock
+//! unless a test injects another ([`Settings::clock`]).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::clock::{Clock, SystemClock};
+
+/// Where gRPC is served.
+pub const LISTEN_ADDRESS_VARIABLE: &str = "HOUSING_LISTEN_ADDRESS";
+/// The database URL.
+pub const DATABASE_URL_VARIABLE: &str = "HOUSING_INTAKE_DATABASE_URL";
+/// The pool size.
+pub const DATABASE_MAX_CONNECTIONS_VARIABLE: &str = "HOUSING_INTAKE_DATABASE_MAX_CONNECTIONS";
+/// eligibility-verification's address.
+pub const ELIGIBILITY_ADDRESS_VARIABLE: &str = "HOUSING_INTAKE_ELIGIBILITY_ADDRESS";
+/// The certification centre's address.
+pub const CERTIFICATION_CENTRE_ADDRESS_VARIABLE: &str =
+    "HOUSING_INTAKE_CERTIFICATION_CENTRE_ADDRESS";
+/// A DER root certificate file to trust instead of the centre's answer.
+pub const TRUST_ROOT_FILE_VARIABLE: &str = "HOUSING_INTAKE_TRUST_ROOT_FILE";
+/// How long start-up waits for the centre's root.
+pub const TRUST_ROOT_WAIT_VARIABLE: &str = "HOUSING_INTAKE_TRUST_ROOT_WAIT_MS";
+/// The deadline of each call to a peer.
+pub const PEER_TIMEOUT_VARIABLE: &str = "HOUSING_INTAKE_PEER_TIMEOUT_MS";
+/// The largest signed form.
+pub const MAX_FORM_BYTES_VARIABLE: &str = "HOUSING_INTAKE_MAX_FORM_BYTES";
+/// The largest attachment.
+pub const MAX_ATTACHMENT_BYTES_VARIABLE: &str = "HOUSING_INTAKE_MAX_ATTACHMENT_BYTES";
+/// The outbox dispatcher's timer.
+pub const OUTBOX_POLL_INTERVAL_VARIABLE: &str = "HOUSING_INTAKE_OUTBOX_POLL_INTERVAL_MS";
+/// The outbox dispatcher's batch size.
+pub const OUTBOX_BATCH_SIZE_VARIABLE: &str = "HOUSING_INTAKE_OUTBOX_BATCH_SIZE";
+/// The first retry delay of the outbox.
+pub const OUTBOX_INITIAL_BACKOFF_VARIABLE: &str = "HOUSING_INTAKE_OUTBOX_INITIAL_BACKOFF_MS";
+/// The ceiling of the outbox's retry delay.
+pub const OUTBOX_MAX_BACKOFF_VARIABLE: &str = "HOUSING_INTAKE_OUTBOX_MAX_BACKOFF_MS";
+/// Calendar year files shared by the services that compute terms.
+pub const CALENDAR_FILES_VARIABLE: &str = "HOUSING_CALENDAR_FILES";
+
+/// Every variable of the service's own prefix; any other `HOUSING_INTAKE_*`
+/// variable is refused as a probable typo.
+const INTAKE_VARIABLES: [&str; 13] = [
+    DATABASE_URL_VARIABLE,
+    DATABASE_MAX_CONNECTIONS_VARIABLE,
+    ELIGIBILITY_ADDRESS_VARIABLE,
+    CERTIFICATION_CENTRE_ADDRESS_VARIABLE,
+    TRUST_ROOT_FILE_VARIABLE,
+    TRUST_ROOT_WAIT_VARIABLE,
+    PEER_TIMEOUT_VARIABLE,
+    MAX_FORM_BYTES_VARIABLE,
+    MAX_ATTACHMENT_BYTES_VARIABLE,
+    OUTBOX_POLL_INTERVAL_VARIABLE,
+    OUTBOX_BATCH_SIZE_VARIABLE,
+    OUTBOX_INITIAL_BACKOFF_VARIABLE,
+    OUTBOX_MAX_BACKOFF_VARIABLE,
+];
+const INTAKE_PREFIX: &str = "HOUSING_INTAKE_";
+
+/// The zero-setup database: an SQLite file under `./data/`, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/application-intake.db?mode=rwc";
+/// eligibility-verification on the development machine.
+pub const DEFAULT_ELIGIBILITY_ADDRESS: &str = "http://127.0.0.1:50052";
+/// registry-gateway (and its certification centre) on the development machine.
+pub const DEFAULT_CERTIFICATION_CENTRE_ADDRESS: &str = "http://127.0.0.1:50053";
+
+const DEFAULT_MAX_CONNECTIONS: u32 = 16;
+const DEFAULT_TRUST_ROOT_WAIT: Duration = Duration::from_secs(30);
+const DEFAULT_PEER_TIMEOUT: Duration = Duration::from_secs(5);
+const DEFAULT_MAX_FORM_BYTES: usize = 3 * 1024 * 1024;
+const DEFAULT_MAX_ATTACHMENT_BYTES: usize = 2 * 1024 * 1024;
+/// gRPC messages above 64 MiB are refused whatever the setting: a form is
+/// a document, not a bulk upload.
+const LARGEST_ALLOWED_FORM_BYTES: usize = 64 * 1024 * 1024;
+const DEFAULT_OUTBOX_POLL_INTERVAL: Duration = Duration::from_secs(1);
+const DEFAULT_OUTBOX_BATCH_SIZE: usize = 64;
+const DEFAULT_OUTBOX_INITIAL_BACKOFF: Duration = Duration::from_millis(250);
+const DEFAULT_OUTBOX_MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Everything the service is configured with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where gRPC is served; port 0 asks the system for a free port.
+    pub listen_address: SocketAddr,
+    /// The service's own database.
+    pub database: DatabaseSettings,
+    /// The services it calls.
+    pub peers: PeerSettings,
+    /// Where the trusted EDS root comes from.
+    pub trust_root: TrustRootSource,
+    /// Size limits of what a citizen may submit.
+    pub limits: SizeLimits,
+    /// The outbox dispatcher.
+    pub outbox: OutboxSettings,
+    /// Calendar year files loaded beyond the built-in years.
+    pub calendar_files: Vec<PathBuf>,
+    /// The clock that stamps the receipt of an application (and so its
+    /// acceptance day). The system clock unless a test injects another.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The database the service keeps applications, events and the outbox in.
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    /// `postgres://…` or `sqlite:…`; may hold a password.
+    pub url: SecretString,
+    /// Most connections open at once.
+    pub max_connections: u32,
+}
+
+/// The peers the service calls, over lazily connected shared channels.
+#[derive(Debug, Clone)]
+pub struct PeerSettings {
+    /// eligibility-verification, `http://host:port`.
+    pub eligibility_address: String,
+    /// The certification centre, `http://host:port`.
+    pub certification_centre_address: String,
+    /// The deadline of each call.
+    pub call_timeout: Duration,
+}
+
+/// Where the root certificate that signer certificates must chain to comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrustRootSource {
+    /// Ask the certification centre (`GetRootCertificate`) at start-up,
+    /// retrying until it answers or the wait is over.
+    CertificationCentre {
+        /// How long to keep asking.
+        wait: Duration,
+    },
+    /// Read a DER certificate from a file.
+    File(PathBuf),
+}
+
+/// Size limits of a submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SizeLimits {
+    /// The largest signed form, attachments included.
+    pub max_form_bytes: usize,
+    /// The largest single attachment.
+    pub max_attachment_bytes: usize,
+}
+
+/// How the outbox dispatcher works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutboxSettings {
+    /// How often it looks for due messages when nothing wakes it.
+    pub poll_interval: Duration,
+    /// Most messages sent concurrently in one round.
+    pub batch_size: usize,
+    /// The first retry delay; each failure doubles it.
+    pub initial_backoff: Duration,
+    /// The ceiling of the retry delay.
+    pub max_backoff: Duration,
+}
+
+/// A setting that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// A variable's value is malformed.
+    #[error("{variable}: {problem}")]
+    Invalid {
+        /// The variable.
+        variable: &'static str,
+        /// What is wrong, without echoing secrets.
+        problem: String,
+    },
+    /// A `HOUSING_INTAKE_*` variable the service does not know: probably a typo.
+    #[error("{variable} is not a setting of application-intake")]
+    Unknown {
+        /// The variable.
+        variable: String,
+    },
+}
+
+impl Settings {
+    /// Parses the settings from `variables` (name, value); missing ones take their defaults.
+    pub fn from_variables<K, V>(
+        variables: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<Self, SettingsError>
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let variables: HashMap<String, String> = variables
+            .into_iter()
+            .map(|(name, value)| (name.into(), value.into()))
+            .collect();
+        if let Some(unknown) = variables.keys().find(|name| {
+            name.starts_with(INTAKE_PREFIX) && !INTAKE_VARIABLES.contains(&name.as_str())
+        }) {
+            return Err(SettingsError::Unknown {
+                variable: unknown.clone(),
+            });
+        }
+        let value = |name: &str| {
+            variables
+                .get(name)
+                .map(|text| text.trim())
+                .filter(|text| !text.is_empty())
+        };
+
+        let listen_address = parse_or(
+            LISTEN_ADDRESS_VARIABLE,
+            value(LISTEN_ADDRESS_VARIABLE),
+            crate::DEFAULT_LISTEN_ADDRESS,
+            |text| {
+                text.parse::<SocketAddr>()
+                    .map_err(|error| error.to_string())
+            },
+        )?;
+        let url = value(DATABASE_URL_VARIABLE).unwrap_or(DEFAULT_DATABASE_URL);
+        housing_storage::Backend::of_url(url).map_err(|error| SettingsError::Invalid {
+            variable: DATABASE_URL_VARIABLE,
+            problem: error.to_string(),
+        })?;
+        let max_connections = parse_or(
+            DATABASE_MAX_CONNECTIONS_VARIABLE,
+            value(DATABASE_MAX_CONNECTIONS_VARIABLE),
+            &DEFAULT_MAX_CONNECTIONS.to_string(),
+            parse_positive::<u32>,
+        )?;
+        let eligibility_address = parse_or(
+            ELIGIBILITY_ADDRESS_VARIABLE,
+            value(ELIGIBILITY_ADDRESS_VARIABLE),
+            DEFAULT_ELIGIBILITY_ADDRESS,
+            parse_peer_address,
+        )?;
+        let certification_centre_address = parse_or(
+            CERTIFICATION_CENTRE_ADDRESS_VARIABLE,
+            value(CERTIFICATION_CENTRE_ADDRESS_VARIABLE),
+            DEFAULT_CERTIFICATION_CENTRE_ADDRESS,
+            parse_peer_address,
+        )?;
+        let call_timeout = parse_or(
+            PEER_TIMEOUT_VARIABLE,
+            value(PEER_TIMEOUT_VARIABLE),
+            &DEFAULT_PEER_TIMEOUT.as_millis().to_string(),
+            parse_milliseconds,
+        )?;
+        let trust_root = match value(TRUST_ROOT_FILE_VARIABLE) {
+            Some(path) => TrustRootSource::File(PathBuf::from(path)),
+            None => TrustRootSource::CertificationCentre {
+                wait: parse_or(
+                    TRUST_ROOT_WAIT_VARIABLE,
+                    value(TRUST_ROOT_WAIT_VARIABLE),
+                    &DEFAULT_TRUST_ROOT_WAIT.as_millis().to_string(),
+                    parse_milliseconds,
+                )?,
+            },
+        };
+        let max_form_bytes = parse_or(
+            MAX_FORM_BYTES_VARIABLE,
+            value(MAX_FORM_BYTES_VARIABLE),
+            &DEFAULT_MAX_FORM_BYTES.to_string(),
+            |text| match parse_positive::<usize>(text)? {
+                bytes if bytes > LARGEST_ALLOWED_FORM_BYTES => Err(format!(
+                    "must be at most {LARGEST_ALLOWED_FORM_BYTES} bytes"
+                )),
+                bytes => Ok(bytes),
+            },
+        )?;
+        let max_attachment_bytes = parse_or(
+            MAX_ATTACHMENT_BYTES_VARIABLE,
+            value(MAX_ATTACHMENT_BYTES_VARIABLE),
+            &DEFAULT_MAX_ATTACHMENT_BYTES.to_string(),
+            |text| match parse_positive::<usize>(text)? {
+                bytes if bytes > max_form_bytes => Err(format!(
+                    "must not exceed {MAX_FORM_BYTES_VARIABLE} ({max_form_bytes})"
+                )),
+                bytes => Ok(bytes),
+            },
+        )?;
+        let poll_interval = parse_or(
+            OUTBOX_POLL_INTERVAL_VARIABLE,
+            value(OUTBOX_POLL_INTERVAL_VARIABLE),
+            &DEFAULT_OUTBOX_POLL_INTERVAL.as_millis().to_string(),
+            parse_milliseconds,
+        )?;
+        let batch_size = parse_or(
+            OUTBOX_BATCH_SIZE_VARIABLE,
+            value(OUTBOX_BATCH_SIZE_VARIABLE),
+            &DEFAULT_OUTBOX_BATCH_SIZE.to_string(),
+            |text| match parse_positive::<usize>(text)? {
+                size @ 1..=1024 => Ok(size),
+                _ => Err("must be between 1 and 1024".to_owned()),
+            },
+        )?;
+        let initial_backoff = parse_or(
+            OUTBOX_INITIAL_BACKOFF_VARIABLE,
+            value(OUTBOX_INITIAL_BACKOFF_VARIABLE),
+            &DEFAULT_OUTBOX_INITIAL_BACKOFF.as_millis().to_string(),
+            parse_milliseconds,
+        )?;
+        let max_backoff = parse_or(
+            OUTBOX_MAX_BACKOFF_VARIABLE,
+            value(OUTBOX_MAX_BACKOFF_VARIABLE),
+            &DEFAULT_OUTBOX_MAX_BACKOFF.as_millis().to_string(),
+            |text| match parse_milliseconds(text)? {
+                ceiling if ceiling < initial_backoff => Err(format!(
+                    "must not be below {OUTBOX_INITIAL_BACKOFF_VARIABLE}"
+                )),
+                ceiling => Ok(ceiling),
+            },
+        )?;
+        let calendar_files = value(CALENDAR_FILES_VARIABLE)
+            .map(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|entry| !entry.is_empty())
+                    .map(PathBuf::from)
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        Ok(Settings {
+            listen_address,
+            database: DatabaseSettings {
+                url: SecretString::from(url.to_owned()),
+                max_connections,
+            },
+            peers: PeerSettings {
+                eligibility_address,
+                certification_centre_address,
+                call_timeout,
+            },
+            trust_root,
+            limits: SizeLimits {
+                max_form_bytes,
+                max_attachment_bytes,
+            },
+            outbox: OutboxSettings {
+                poll_interval,
+                batch_size,
+                initial_backoff,
+                max_backoff,
+            },
+            calendar_files,
+            clock: Arc::new(SystemClock),
+        })
+    }
+
+    /// Parses the settings from the process environment (variables that are
+    /// not valid Unicode are left out).
+    pub fn from_process_environment() -> Result<Self, SettingsError> {
+        Self::from_variables(std::env::vars_os().filter_map(|(name, value)| {
+            Some((name.into_string().ok()?, value.into_string().ok()?))
+        }))
+    }
+
+    /// The same settings with another clock (tests fix the receipt instant).
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        Self { clock, ..self }
+    }
+}
+
+fn parse_or<T>(
+    variable: &'static str,
+    value: Option<&str>,
+    default: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, SettingsError> {
+    parse(value.unwrap_or(default)).map_err(|problem| SettingsError::Invalid { variable, problem })
+}
+
+fn parse_positive<T>(text: &str) -> Result<T, String>
+where
+    T: std::str::FromStr<Err = std::num::ParseIntError> + PartialEq + Default,
+{
+    match text.parse::<T>() {
+        Ok(value) if value == T::default() => Err("must be at least 1".to_owned()),
+        Ok(value) => Ok(value),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+fn parse_milliseconds(text: &str) -> Result<Duration, String> {
+    parse_positive::<u64>(text).map(Duration::from_millis)
+}
+
+/// A peer is reached over plain HTTP/2 on loopback or the cluster network;
+/// TLS arrives with the security issue.
+fn parse_peer_address(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("http://")
+        .or_else(|| text.strip_prefix("https://"))
+        .ok_or_else(|| "must start with http:// or https://".to_owned())?;
+    if rest.is_empty() {
+        return Err("names no host".to_owned());
+    }
+    tonic::transport::Endpoint::from_shared(text.to_owned()).map_err(|error| error.to_string())?;
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,192 @@
+//! Building and running the service: the one way the binary, the dev
+//! launcher and the tests start it.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use housing_domain::calendar::{CalendarYear, WorkingCalendar};
+use housing_platform::server;
+use housing_proto::housing::intake::v1::application_intake_service_server::{
+    self, ApplicationIntakeServiceServer,
+};
+use housing_storage::{Backend, Database, PoolSettings};
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+use tonic::service::Routes;
+
+use crate::dispatcher::Dispatcher;
+use crate::intake::Intake;
+use crate::peers::Peers;
+use crate::service::IntakeService;
+use crate::settings::Settings;
+use crate::signature::SignatureChecker;
+use crate::storage::{IntakeStore, MIGRATIONS};
+use crate::trust::load_trust_anchors;
+
+/// Room above the largest form for the signature and the request's framing.
+const REQUEST_OVERHEAD_BYTES: usize = 256 * 1024;
+/// How long the dispatcher may take to finish its deliveries at shutdown.
+const DISPATCHER_GRACE_PERIOD: Duration = Duration::from_secs(5);
+
+/// A built service: database migrated, trust root loaded, listener bound.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    address: SocketAddr,
+    routes: Routes,
+    database: Database,
+    dispatcher: Dispatcher,
+}
+
+impl Application {
+    /// Binds the configured address (port 0 picks a free port; see
+    /// [`Application::address`]) and builds the service on it.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let listener = server::bind(settings.listen_address)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.listen_address))?;
+        Self::build_with_listener(settings, listener).await
+    }
+
+    /// Builds the service on a listener bound beforehand: the launcher and the
+    /// end-to-end tests bind every service's listener first, so that each can
+    /// be given the others' addresses. `settings.listen_address` is ignored.
+    ///
+    /// Opens the database (migrating it), loads the calendar files, prepares
+    /// the peers' channels and loads the trusted root (which may wait for the
+    /// certification centre to answer).
+    pub async fn build_with_listener(
+        settings: Settings,
+        listener: TcpListener,
+    ) -> anyhow::Result<Self> {
+        let address = server::local_address(&listener)?;
+        let url = settings.database.url.expose_secret();
+        create_sqlite_directory(url)?;
+        let database = Database::connect(
+            url,
+            &MIGRATIONS,
+            &PoolSettings {
+                max_connections: settings.database.max_connections,
+                ..PoolSettings::default()
+            },
+        )
+        .await
+        .context("cannot open the intake database")?;
+        let calendar = load_calendar(&settings.calendar_files).await?;
+        let peers = Peers::connect_lazily(&settings.peers)?;
+        let trust_anchors = load_trust_anchors(&settings.trust_root, &peers).await?;
+
+        let store = IntakeStore::new(database.clone());
+        let outbox_written = Arc::new(Notify::new());
+        let intake = Intake::new(
+            store.clone(),
+            SignatureChecker::new(trust_anchors, peers.clone()),
+            Arc::new(calendar),
+            Arc::clone(&settings.clock),
+            settings.limits,
+            Arc::clone(&outbox_written),
+        );
+        let dispatcher = Dispatcher::new(
+            store,
+            peers,
+            settings.outbox,
+            Arc::clone(&settings.clock),
+            outbox_written,
+        );
+        let standard =
+            server::standard_services(&[application_intake_service_server::SERVICE_NAME]).await?;
+        let routes = standard.routes.add_service(
+            ApplicationIntakeServiceServer::new(IntakeService::new(intake))
+                .max_decoding_message_size(settings.limits.max_form_bytes + REQUEST_OVERHEAD_BYTES),
+        );
+        Ok(Self {
+            listener,
+            address,
+            routes,
+            database,
+            dispatcher,
+        })
+    }
+
+    /// The address the service listens on, with port 0 resolved.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The port the service listens on.
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// Serves and dispatches the outbox until `shutdown` completes, drains
+    /// in-flight calls, lets the dispatcher finish its deliveries and closes
+    /// the database. Messages not yet delivered wait in the outbox for the
+    /// next start.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> anyhow::Result<()> {
+        let (stop_dispatcher, dispatcher_stopped) = watch::channel(false);
+        let mut dispatcher = tokio::spawn(self.dispatcher.run(dispatcher_stopped));
+        let served = server::serve(
+            self.listener,
+            self.routes,
+            shutdown,
+            server::DEFAULT_GRACE_PERIOD,
+        )
+        .await;
+        let _ = stop_dispatcher.send(true);
+        if tokio::time::timeout(DISPATCHER_GRACE_PERIOD, &mut dispatcher)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the outbox dispatcher did not stop in time; its messages stay pending");
+            dispatcher.abort();
+        }
+        self.database.close().await;
+        served
+    }
+}
+
+/// The built-in years plus the configured files; a file for a built-in year
+/// replaces it (a new Government transfer is announced that way).
+async fn load_calendar(files: &[std::path::PathBuf]) -> anyhow::Result<WorkingCalendar> {
+    let mut calendar = WorkingCalendar::builtin();
+    for path in files {
+        let text = tokio::fs::read_to_string(path)
+            .await
+            .with_context(|| format!("cannot read the calendar file {}", path.display()))?;
+        let year = CalendarYear::from_json(&text)
+            .with_context(|| format!("{} is not a calendar year file", path.display()))?;
+        tracing::info!(year = year.year(), file = %path.display(), "calendar year loaded");
+        calendar = calendar.replace_year(year);
+    }
+    Ok(calendar)
+}
+
+/// SQLite creates a missing file but not a missing directory: create the
+/// directory of the zero-setup default (`./data/`) or any other file URL.
+fn create_sqlite_directory(url: &str) -> anyhow::Result<()> {
+    if Backend::of_url(url)? != Backend::Sqlite {
+        return Ok(());
+    }
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.starts_with(':') {
+        return Ok(());
+    }
+    if let Some(directory) = Path::new(path).parent()
+        && !directory.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(directory)
+            .with_context(|| format!("cannot create {}", directory.display()))?;
+    }
+    Ok(())
+}
