@@ -1,0 +1,459 @@
+//! The whole suite in one process, for end-to-end tests through the public
+//! contracts: [`spawn_suite`] binds a listener for each of the four services
+//! first (port 0), then builds registry-gateway (with the demo dataset),
+//! notification, eligibility-verification and application-intake, each with
+//! the others' addresses and a fresh database of its own, and hands out typed
+//! clients acting as a given caller.
+//!
+//! Business time is the demo's: intake and eligibility read a clock that
+//! started at 10:00 on Wednesday 15 April 2026 in Almaty (the acceptance day
+//! of every demo application, docs/demo-dataset.md) and runs at real speed,
+//! so that retries and leases still come due.
+
+pub mod demo;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use housing_platform::caller::Caller;
+use housing_proto::housing::eligibility::v1::eligibility_service_client::EligibilityServiceClient;
+use housing_proto::housing::intake::v1::application_intake_service_client::ApplicationIntakeServiceClient;
+use housing_proto::housing::notification::v1::notification_service_client::NotificationServiceClient;
+use housing_proto::housing::registry::v1::certification_centre_service_client::CertificationCentreServiceClient;
+use housing_storage::testing::TestDatabase;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::{Channel, Endpoint};
+use tonic::{Request, Status};
+
+/// Which database every service of a suite uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A fresh SQLite file per service.
+    Sqlite,
+    /// A fresh PostgreSQL database per service (`HOUSING_TEST_POSTGRES_URL`).
+    Postgres,
+}
+
+/// How a suite starts.
+#[derive(Debug, Clone, Copy)]
+pub struct SuiteOptions {
+    /// The databases.
+    pub backend: Backend,
+    /// Bind eligibility's listener but do not serve it until
+    /// [`Suite::start_eligibility`]: intake's hand-overs fail meanwhile.
+    pub eligibility_deferred: bool,
+}
+
+impl Default for SuiteOptions {
+    fn default() -> Self {
+        Self {
+            backend: Backend::Sqlite,
+            eligibility_deferred: false,
+        }
+    }
+}
+
+/// The instant the demo's business clock starts at: 10:00 in Almaty on
+/// Wednesday 15 April 2026.
+pub fn demo_start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 4, 15, 5, 0, 0)
+        .single()
+        .expect("a valid instant")
+}
+
+/// A clock that started at [`demo_start`] when the suite started and runs at
+/// real speed. It serves as intake's and eligibility's clock.
+#[derive(Debug)]
+pub struct DemoClock {
+    offset: TimeDelta,
+}
+
+impl DemoClock {
+    fn starting_now() -> Self {
+        Self {
+            offset: demo_start() - Utc::now(),
+        }
+    }
+
+    fn read(&self) -> DateTime<Utc> {
+        Utc::now() + self.offset
+    }
+}
+
+impl application_intake::clock::Clock for DemoClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.read()
+    }
+}
+
+impl eligibility_verification::clock::Clock for DemoClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.read()
+    }
+}
+
+/// Adds the caller's identity to every request.
+#[derive(Debug, Clone)]
+pub struct AttachCaller(Caller);
+
+impl Interceptor for AttachCaller {
+    fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
+        self.0.attach(request.metadata_mut());
+        Ok(request)
+    }
+}
+
+/// A channel whose requests carry a caller.
+pub type CallerChannel = InterceptedService<Channel, AttachCaller>;
+
+/// A service running in the suite.
+#[derive(Debug)]
+struct Running {
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    fn spawn<F>(run: impl FnOnce(oneshot::Receiver<()>) -> F) -> Self
+    where
+        F: Future<Output = anyhow::Result<()>> + Send + 'static,
+    {
+        let (stop, stopped) = oneshot::channel();
+        Self {
+            stop: Some(stop),
+            task: tokio::spawn(run(stopped)),
+        }
+    }
+
+    async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.task.await.context("a service task panicked")?
+    }
+
+    async fn crash(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
+}
+
+async fn until(stopped: oneshot::Receiver<()>) {
+    let _ = stopped.await;
+}
+
+/// The four services, running.
+#[derive(Debug)]
+pub struct Suite {
+    /// registry-gateway (and the certification centre).
+    pub gateway_address: SocketAddr,
+    /// notification.
+    pub notification_address: SocketAddr,
+    /// eligibility-verification.
+    pub eligibility_address: SocketAddr,
+    /// application-intake.
+    pub intake_address: SocketAddr,
+    databases: Vec<TestDatabase>,
+    intake_database_url: String,
+    eligibility_pending: Option<(eligibility_verification::Settings, TcpListener)>,
+    clock: Arc<DemoClock>,
+    gateway: Option<Running>,
+    notification: Option<Running>,
+    eligibility: Option<Running>,
+    intake: Option<Running>,
+}
+
+async fn fresh_database(
+    backend: Backend,
+    migrations: &housing_storage::Migrations,
+) -> anyhow::Result<TestDatabase> {
+    match backend {
+        Backend::Sqlite => Ok(TestDatabase::sqlite(migrations).await?),
+        Backend::Postgres => TestDatabase::postgres(migrations)
+            .await?
+            .context("PostgreSQL is skipped on purpose"),
+    }
+}
+
+async fn loopback_listener() -> anyhow::Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    Ok((listener, address))
+}
+
+fn http(address: SocketAddr) -> String {
+    format!("http://{address}")
+}
+
+/// Starts the suite: every listener first, then each service with the
+/// others' addresses and a fresh database.
+pub async fn spawn_suite(options: SuiteOptions) -> anyhow::Result<Suite> {
+    let (gateway_listener, gateway_address) = loopback_listener().await?;
+    let (notification_listener, notification_address) = loopback_listener().await?;
+    let (eligibility_listener, eligibility_address) = loopback_listener().await?;
+    let (intake_listener, intake_address) = loopback_listener().await?;
+    let clock = Arc::new(DemoClock::starting_now());
+
+    let gateway_database =
+        fresh_database(options.backend, &registry_gateway::storage::MIGRATIONS).await?;
+    let notification_database =
+        fresh_database(options.backend, &notification::storage::MIGRATIONS).await?;
+    let eligibility_database = fresh_database(
+        options.backend,
+        &eligibility_verification::storage::MIGRATIONS,
+    )
+    .await?;
+    let intake_database =
+        fresh_database(options.backend, &application_intake::storage::MIGRATIONS).await?;
+
+    let gateway_settings = registry_gateway::Settings::from_variables([
+        (
+            "HOUSING_REGISTRY_DATABASE_URL",
+            gateway_database.url.as_str(),
+        ),
+        ("HOUSING_REGISTRY_FIXTURES", "demo"),
+        (
+            "HOUSING_REGISTRY_CLIENT_SYSTEMS",
+            "eligibility-verification,application-intake,notification",
+        ),
+    ])
+    .context("gateway settings")?;
+    let gateway =
+        registry_gateway::Application::build_with_listener(gateway_settings, gateway_listener)
+            .await
+            .context("the gateway builds")?;
+    let gateway = Running::spawn(|stopped| gateway.run_until_stopped(until(stopped)));
+
+    let notification_settings = notification::Settings::from_variables([
+        (
+            "HOUSING_NOTIFICATION_DATABASE_URL",
+            notification_database.url.clone(),
+        ),
+        (
+            "HOUSING_NOTIFICATION_REGISTRY_ADDRESS",
+            http(gateway_address),
+        ),
+        (
+            "HOUSING_NOTIFICATION_WORKER_POLL_INTERVAL_MS",
+            "100".to_owned(),
+        ),
+    ])
+    .context("notification settings")?;
+    let notification = notification::Application::build_with_listener(
+        notification_settings,
+        notification_listener,
+    )
+    .await
+    .context("notification builds")?;
+    let notification = Running::spawn(|stopped| notification.run_until_stopped(until(stopped)));
+
+    let eligibility_settings = eligibility_verification::Settings::from_variables([
+        (
+            "HOUSING_ELIGIBILITY_DATABASE_URL",
+            eligibility_database.url.clone(),
+        ),
+        (
+            "HOUSING_ELIGIBILITY_REGISTRY_ADDRESS",
+            http(gateway_address),
+        ),
+        ("HOUSING_ELIGIBILITY_INTAKE_ADDRESS", http(intake_address)),
+        (
+            "HOUSING_ELIGIBILITY_NOTIFICATION_ADDRESS",
+            http(notification_address),
+        ),
+        (
+            "HOUSING_ELIGIBILITY_EVALUATION_INTERVAL_MS",
+            "100".to_owned(),
+        ),
+        ("HOUSING_ELIGIBILITY_OUTBOX_INTERVAL_MS", "100".to_owned()),
+        (
+            "HOUSING_ELIGIBILITY_OUTBOX_RETRY_INITIAL_MS",
+            "100".to_owned(),
+        ),
+        ("HOUSING_ELIGIBILITY_OUTBOX_RETRY_MAX_MS", "1000".to_owned()),
+    ])
+    .context("eligibility settings")?
+    .with_clock(clock.clone());
+    let (eligibility, eligibility_pending) = if options.eligibility_deferred {
+        (None, Some((eligibility_settings, eligibility_listener)))
+    } else {
+        (
+            Some(start_eligibility(eligibility_settings, eligibility_listener).await?),
+            None,
+        )
+    };
+
+    let intake_database_url = intake_database.url.clone();
+    let intake = start_intake(
+        &intake_database_url,
+        eligibility_address,
+        gateway_address,
+        clock.clone(),
+        intake_listener,
+    )
+    .await?;
+
+    Ok(Suite {
+        gateway_address,
+        notification_address,
+        eligibility_address,
+        intake_address,
+        databases: vec![
+            gateway_database,
+            notification_database,
+            eligibility_database,
+            intake_database,
+        ],
+        intake_database_url,
+        eligibility_pending,
+        clock,
+        gateway: Some(gateway),
+        notification: Some(notification),
+        eligibility,
+        intake: Some(intake),
+    })
+}
+
+async fn start_eligibility(
+    settings: eligibility_verification::Settings,
+    listener: TcpListener,
+) -> anyhow::Result<Running> {
+    let eligibility =
+        eligibility_verification::Application::build_with_listener(settings, listener)
+            .await
+            .context("eligibility builds")?;
+    Ok(Running::spawn(|stopped| {
+        eligibility.run_until_stopped(until(stopped))
+    }))
+}
+
+async fn start_intake(
+    database_url: &str,
+    eligibility_address: SocketAddr,
+    gateway_address: SocketAddr,
+    clock: Arc<DemoClock>,
+    listener: TcpListener,
+) -> anyhow::Result<Running> {
+    let settings = application_intake::Settings::from_variables([
+        ("HOUSING_INTAKE_DATABASE_URL", database_url.to_owned()),
+        (
+            "HOUSING_INTAKE_ELIGIBILITY_ADDRESS",
+            http(eligibility_address),
+        ),
+        (
+            "HOUSING_INTAKE_CERTIFICATION_CENTRE_ADDRESS",
+            http(gateway_address),
+        ),
+        ("HOUSING_INTAKE_PEER_TIMEOUT_MS", "2000".to_owned()),
+        ("HOUSING_INTAKE_OUTBOX_POLL_INTERVAL_MS", "100".to_owned()),
+        ("HOUSING_INTAKE_OUTBOX_INITIAL_BACKOFF_MS", "50".to_owned()),
+        ("HOUSING_INTAKE_OUTBOX_MAX_BACKOFF_MS", "500".to_owned()),
+    ])
+    .context("intake settings")?
+    .with_clock(clock);
+    let intake = application_intake::Application::build_with_listener(settings, listener)
+        .await
+        .context("intake builds")?;
+    Ok(Running::spawn(|stopped| {
+        intake.run_until_stopped(until(stopped))
+    }))
+}
+
+impl Suite {
+    fn channel(address: SocketAddr, caller: Caller) -> CallerChannel {
+        let channel = Endpoint::from_shared(http(address))
+            .expect("a loopback endpoint")
+            .connect_lazy();
+        InterceptedService::new(channel, AttachCaller(caller))
+    }
+
+    /// application-intake, as `caller`.
+    pub fn intake(&self, caller: Caller) -> ApplicationIntakeServiceClient<CallerChannel> {
+        ApplicationIntakeServiceClient::new(Self::channel(self.intake_address, caller))
+    }
+
+    /// eligibility-verification, as `caller`.
+    pub fn eligibility(&self, caller: Caller) -> EligibilityServiceClient<CallerChannel> {
+        EligibilityServiceClient::new(Self::channel(self.eligibility_address, caller))
+    }
+
+    /// notification, as `caller`.
+    pub fn notification(&self, caller: Caller) -> NotificationServiceClient<CallerChannel> {
+        NotificationServiceClient::new(Self::channel(self.notification_address, caller))
+    }
+
+    /// The certification centre of the test PKI.
+    pub fn certification_centre(&self) -> CertificationCentreServiceClient<Channel> {
+        CertificationCentreServiceClient::new(
+            Endpoint::from_shared(http(self.gateway_address))
+                .expect("a loopback endpoint")
+                .connect_lazy(),
+        )
+    }
+
+    /// The business clock's "now".
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.read()
+    }
+
+    /// Serves eligibility when the suite was started with it deferred.
+    pub async fn start_eligibility(&mut self) -> anyhow::Result<()> {
+        let (settings, listener) = self
+            .eligibility_pending
+            .take()
+            .context("eligibility is running already")?;
+        self.eligibility = Some(start_eligibility(settings, listener).await?);
+        Ok(())
+    }
+
+    /// Stops intake at once, as a crash would: nothing is drained.
+    pub async fn crash_intake(&mut self) {
+        if let Some(intake) = self.intake.take() {
+            intake.crash().await;
+        }
+    }
+
+    /// Starts intake again on its database and address.
+    pub async fn restart_intake(&mut self) -> anyhow::Result<()> {
+        anyhow::ensure!(self.intake.is_none(), "intake is running");
+        let listener = TcpListener::bind(self.intake_address)
+            .await
+            .context("intake's address is free again")?;
+        self.intake = Some(
+            start_intake(
+                &self.intake_database_url,
+                self.eligibility_address,
+                self.gateway_address,
+                self.clock.clone(),
+                listener,
+            )
+            .await?,
+        );
+        Ok(())
+    }
+
+    /// Stops every service (intake first, the gateway last) and drops the databases.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        for running in [
+            self.intake.take(),
+            self.eligibility.take(),
+            self.notification.take(),
+            self.gateway.take(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            running.stop().await?;
+        }
+        for database in self.databases.drain(..) {
+            database.cleanup().await;
+        }
+        Ok(())
+    }
+}
