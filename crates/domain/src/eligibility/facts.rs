@@ -562,8 +562,9 @@ pub enum ResidentRelation {
 pub struct HousingConductRecord {
     /// What happened.
     pub kind: HousingConduct,
-    /// The dwelling concerned.
-    pub cadastral_number: CadastralNumber,
+    /// The dwelling concerned, when the register identifies it (the address
+    /// register does not always know a dwelling's cadastral number).
+    pub cadastral_number: Option<CadastralNumber>,
     /// When.
     pub on: NaiveDate,
 }

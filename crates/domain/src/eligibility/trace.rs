@@ -250,6 +250,14 @@ fn yes_no(value: bool) -> &'static str {
     if value { "yes" } else { "no" }
 }
 
+impl Fact {
+    /// What the fact says, in words, with no names or IINs (the trace's text
+    /// after the register, role, property and date).
+    pub fn describe(&self) -> String {
+        describe(&self.observation)
+    }
+}
+
 fn fact_line(fact: &Fact) -> String {
     let mut parts = vec![String::from(register_name(fact.register))];
     if let Some(person) = &fact.person {

@@ -89,7 +89,7 @@ fn deliberate_deterioration_holds_after_destroying_the_home_through_own_fault() 
         .housing_conduct
         .push(HousingConductRecord {
             kind: HousingConduct::DestroyedOrDamagedThroughOwnFault,
-            cadastral_number: cadastral("EMERG-1"),
+            cadastral_number: Some(cadastral("EMERG-1")),
             on: day(2024, 2, 2),
         });
     let decision = scenario.decide();
@@ -104,7 +104,7 @@ fn deliberate_deterioration_holds_after_moving_out_of_a_dwelling_without_need() 
         .housing_conduct
         .push(HousingConductRecord {
             kind: HousingConduct::MovedOutWhereNotInNeed,
-            cadastral_number: cadastral("PARENTS-1"),
+            cadastral_number: Some(cadastral("PARENTS-1")),
             on: day(2021, 2, 2),
         });
     assert_eq!(
@@ -121,7 +121,7 @@ fn deliberate_deterioration_fails_for_moving_out_six_years_ago() {
         .housing_conduct
         .push(HousingConductRecord {
             kind: HousingConduct::MovedOutWhereNotInNeed,
-            cadastral_number: cadastral("PARENTS-1"),
+            cadastral_number: Some(cadastral("PARENTS-1")),
             on: day(2019, 2, 2),
         });
     assert!(scenario.decide().grounds().is_empty());

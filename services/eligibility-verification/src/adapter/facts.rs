@@ -52,11 +52,6 @@ pub const PERSON_REGISTERS: [Register; 10] = [
     Register::MobileCitizens,
 ];
 
-/// The cadastral number recorded for a conduct fact when the address register
-/// does not know the dwelling's: the domain's record needs one, and the fact
-/// must not be lost for lack of it.
-pub const UNRECORDED_DWELLING: &str = "not-recorded";
-
 /// Why the answers cannot be used as facts. Never a denial: the case waits.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FactsProblem {
@@ -368,7 +363,7 @@ impl FactsBuilder {
             {
                 person.housing_conduct.push(HousingConductRecord {
                     kind: HousingConduct::MovedOutWhereNotInNeed,
-                    cadastral_number: dwelling.clone().unwrap_or_else(unrecorded_dwelling),
+                    cadastral_number: dwelling.clone(),
                     on: moved_out,
                 });
             }
@@ -437,7 +432,7 @@ impl FactsBuilder {
             if ownership.owner_at_fault {
                 person.housing_conduct.push(HousingConductRecord {
                     kind: HousingConduct::DestroyedOrDamagedThroughOwnFault,
-                    cadastral_number: cadastral_number.clone(),
+                    cadastral_number: Some(cadastral_number.clone()),
                     on: alienation.map_or(self.as_of, |alienation| alienation.alienated_on),
                 });
             }
@@ -512,11 +507,6 @@ fn check_status(register: Register, status: i32) -> Result<(), FactsProblem> {
         }),
         _ => Err(malformed(register, "an answer without a status")),
     }
-}
-
-fn unrecorded_dwelling() -> CadastralNumber {
-    CadastralNumber::parse(UNRECORDED_DWELLING)
-        .expect("the placeholder has no whitespace: a valid cadastral number")
 }
 
 fn kato(register: Register, text: Option<&str>) -> Result<Kato, FactsProblem> {

@@ -16,7 +16,6 @@ use housing_proto::housing::intake::v1 as intake;
 use housing_proto::housing::notification::v1 as notification;
 use prost::Message;
 
-use super::responses::FactDescriptions;
 use super::{category_to_wire, instant_to_wire, role_to_wire};
 use crate::model::{Actor, CaseState, DecisionKind, HearingMethod};
 use crate::names::CaseId;
@@ -347,15 +346,10 @@ fn hearing_method_parameters(method: HearingMethod) -> Vec<(String, String)> {
 /// `grounds` (one line per ground: its code, failing requirements, and every
 /// fact in words) and `ground_codes` (comma-separated).
 fn grounds_parameters(evaluation: &Evaluation) -> [(String, String); 2] {
-    let descriptions = FactDescriptions::of(evaluation);
     let lines: Vec<String> = evaluation
         .grounds()
         .iter()
         .map(|ground| {
-            let index = evaluation
-                .evaluations
-                .iter()
-                .position(|rule| rule.code == ground.code);
             let mut line = ground.code.as_str().to_owned();
             if !ground.failed_requirements.is_empty() {
                 let failed: Vec<&str> = ground
@@ -368,16 +362,15 @@ fn grounds_parameters(evaluation: &Evaluation) -> [(String, String); 2] {
             let facts: Vec<String> = ground
                 .facts
                 .iter()
-                .enumerate()
-                .filter_map(|(position, fact)| {
-                    let description = index.and_then(|index| descriptions.get(index, position))?;
-                    let subject = fact
+                .map(|fact| {
+                    let description = fact.describe();
+                    match fact
                         .person
-                        .map(|person| super::responses::subject(person.role));
-                    Some(match subject {
+                        .map(|person| super::responses::subject(person.role))
+                    {
                         Some(subject) => format!("{subject}: {description}"),
-                        None => description.to_owned(),
-                    })
+                        None => description,
+                    }
                 })
                 .collect();
             if !facts.is_empty() {

@@ -2,9 +2,7 @@
 
 use housing_domain::RuleCode;
 use housing_domain::codes::CodeKind;
-use housing_domain::eligibility::{
-    CategoryOutcome, Decision as Evaluation, Fact, Observation, PersonRole, RuleOutcome,
-};
+use housing_domain::eligibility::{CategoryOutcome, Fact, Observation, PersonRole, RuleOutcome};
 use housing_proto::housing::common::v1 as common;
 use housing_proto::housing::eligibility::v1 as pb;
 use housing_proto::housing::intake::v1 as intake;
@@ -93,20 +91,13 @@ pub fn hearing_state_from_wire(value: i32) -> Result<Option<HearingState>, Unkno
 /// A decision.
 pub fn decision(record: &DecisionRecord) -> pb::Decision {
     let evaluation = &record.evaluation;
-    let descriptions = FactDescriptions::of(evaluation);
     let evaluations = evaluation
         .evaluations
         .iter()
-        .enumerate()
-        .map(|(index, rule)| pb::RuleEvaluation {
+        .map(|rule| pb::RuleEvaluation {
             code: rule.code.as_str().to_owned(),
             outcome: rule_outcome(rule.outcome) as i32,
-            facts: rule
-                .facts
-                .iter()
-                .enumerate()
-                .map(|(position, fact)| fact_to_wire(fact, descriptions.get(index, position)))
-                .collect(),
+            facts: rule.facts.iter().map(fact_to_wire).collect(),
             explanation: explanation(rule.code, rule.outcome, &rule.failed_requirements),
         })
         .collect();
@@ -117,29 +108,14 @@ pub fn decision(record: &DecisionRecord) -> pb::Decision {
         DecisionKind::PreliminaryDenial | DecisionKind::Denied => evaluation
             .grounds()
             .iter()
-            .map(|ground| {
-                let index = evaluation
-                    .evaluations
+            .map(|ground| pb::Ground {
+                code: ground.code.as_str().to_owned(),
+                requirement_codes: ground
+                    .failed_requirements
                     .iter()
-                    .position(|rule| rule.code == ground.code);
-                pb::Ground {
-                    code: ground.code.as_str().to_owned(),
-                    requirement_codes: ground
-                        .failed_requirements
-                        .iter()
-                        .map(|code| code.as_str().to_owned())
-                        .collect(),
-                    facts: ground
-                        .facts
-                        .iter()
-                        .enumerate()
-                        .map(|(position, fact)| {
-                            let description =
-                                index.and_then(|index| descriptions.get(index, position));
-                            fact_to_wire(fact, description)
-                        })
-                        .collect(),
-                }
+                    .map(|code| code.as_str().to_owned())
+                    .collect(),
+                facts: ground.facts.iter().map(fact_to_wire).collect(),
             })
             .collect(),
     };
@@ -265,7 +241,7 @@ pub fn subject(role: PersonRole) -> String {
     }
 }
 
-fn fact_to_wire(fact: &Fact, description: Option<&str>) -> pb::Fact {
+fn fact_to_wire(fact: &Fact) -> pb::Fact {
     let record_key = fact
         .property
         .as_ref()
@@ -295,55 +271,7 @@ fn fact_to_wire(fact: &Fact, description: Option<&str>) -> pb::Fact {
             .unwrap_or_default(),
         record_key,
         date: fact.date.map(date_to_wire),
-        description: description.unwrap_or("see the decision's trace").to_owned(),
-    }
-}
-
-/// What each fact of an evaluation says, in words, as the domain's trace
-/// renders it (the domain keeps its renderer private; its trace is public and
-/// lists every rule's facts in order, one line each).
-#[derive(Debug, Default)]
-pub struct FactDescriptions(Vec<Vec<String>>);
-
-impl FactDescriptions {
-    /// The descriptions of every fact of every rule, by position. When the
-    /// trace does not line up with the evaluations (a fact whose text spans
-    /// lines), none are given rather than wrong ones.
-    pub fn of(evaluation: &Evaluation) -> Self {
-        let trace = evaluation.trace();
-        let mut lines = trace.lines().skip_while(|line| *line != "Rules:").skip(1);
-        let mut descriptions = Vec::with_capacity(evaluation.evaluations.len());
-        for rule in &evaluation.evaluations {
-            let header_matches = lines
-                .next()
-                .and_then(|line| line.strip_prefix("  "))
-                .is_some_and(|line| line.starts_with(rule.code.as_str()));
-            if !header_matches {
-                return Self::default();
-            }
-            let mut facts = Vec::with_capacity(rule.facts.len());
-            for _ in &rule.facts {
-                let Some(line) = lines.next().and_then(|line| line.strip_prefix("    - ")) else {
-                    return Self::default();
-                };
-                // "register, role, property, date: what was observed".
-                let text = line.split_once(": ").map_or(line, |(_, observed)| observed);
-                facts.push(text.to_owned());
-            }
-            descriptions.push(facts);
-        }
-        if lines.next().is_some() {
-            return Self::default();
-        }
-        Self(descriptions)
-    }
-
-    /// The description of fact `position` of rule `index`.
-    pub fn get(&self, index: usize, position: usize) -> Option<&str> {
-        self.0
-            .get(index)
-            .and_then(|facts| facts.get(position))
-            .map(String::as_str)
+        description: fact.describe(),
     }
 }
 

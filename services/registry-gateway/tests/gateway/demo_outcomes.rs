@@ -589,14 +589,15 @@ fn facts_of(response: &pb::QueryRegistersResponse, applicant: Iin) -> domain::Re
                     // Moving out of a dwelling that met the norm (App1 row 9.3).
                     if registration.met_housing_norm
                         && let Some(left) = to
-                        && !registration.cadastral_number.is_empty()
                     {
                         person.housing_conduct.push(domain::HousingConductRecord {
                             kind: domain::HousingConduct::MovedOutWhereNotInNeed,
-                            cadastral_number: CadastralNumber::parse(
-                                &registration.cadastral_number,
-                            )
-                            .expect("cadastral"),
+                            cadastral_number: (!registration.cadastral_number.is_empty()).then(
+                                || {
+                                    CadastralNumber::parse(&registration.cadastral_number)
+                                        .expect("cadastral")
+                                },
+                            ),
                             on: left,
                         });
                     }

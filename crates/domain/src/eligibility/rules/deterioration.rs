@@ -68,17 +68,18 @@ pub(crate) fn deliberate_deterioration(
     let applicant = context.applicant_reference();
     for record in &context.applicant.housing_conduct {
         if window.contains(record.on) {
-            facts.push(
-                Fact::new(
-                    Register::AddressRegistration,
-                    Observation::HousingConduct {
-                        conduct: record.kind,
-                    },
-                )
-                .about(applicant)
-                .on_property(&record.cadastral_number)
-                .dated(record.on),
-            );
+            let mut fact = Fact::new(
+                Register::AddressRegistration,
+                Observation::HousingConduct {
+                    conduct: record.kind,
+                },
+            )
+            .about(applicant)
+            .dated(record.on);
+            if let Some(dwelling) = &record.cadastral_number {
+                fact = fact.on_property(dwelling);
+            }
+            facts.push(fact);
         }
     }
 

@@ -254,7 +254,7 @@ fn recorded_conduct_and_the_applicants_households_are_read_from_the_address_regi
         applicant.housing_conduct,
         vec![HousingConductRecord {
             kind: HousingConduct::MovedOutWhereNotInNeed,
-            cadastral_number: CadastralNumber::parse(UNRECORDED_DWELLING).expect("valid"),
+            cadastral_number: None,
             on: day(2024, 6, 30),
         }]
     );
