@@ -128,8 +128,8 @@ pub struct Database {
 }
 
 impl Database {
-    /// Connects to `url`, creating an SQLite file if missing, and runs the
-    /// service's migrations for that backend.
+    /// Connects to `url`, creating an SQLite file (and its directory) if
+    /// missing, and runs the service's migrations for that backend.
     pub async fn connect(
         url: &str,
         migrations: &Migrations,
@@ -137,6 +137,9 @@ impl Database {
     ) -> Result<Self, StorageError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url)?;
+        if backend == Backend::Sqlite {
+            create_sqlite_directory(url)?;
+        }
         let options = AnyConnectOptions::from_str(url)
             .map_err(StorageError::Other)?
             .disable_statement_logging();
@@ -182,6 +185,25 @@ impl Database {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Creates the directory an SQLite URL's file lives in, so that a fresh
+/// machine's first start needs no preparation (`sqlite://data/x.db` → `data/`).
+fn create_sqlite_directory(url: &str) -> Result<(), StorageError> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.starts_with(':') {
+        return Ok(());
+    }
+    if let Some(directory) = std::path::Path::new(path).parent()
+        && !directory.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(directory)
+            .map_err(|error| StorageError::Other(sqlx::Error::Io(error)))?;
+    }
+    Ok(())
 }
 
 /// The URL of an SQLite file, created when missing.

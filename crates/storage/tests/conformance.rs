@@ -75,3 +75,16 @@ housing_storage::storage_test_suite!(
     a_unique_violation_is_a_conflict,
     a_rolled_back_transaction_leaves_nothing,
 );
+
+#[tokio::test]
+async fn an_sqlite_file_in_a_missing_directory_is_created_with_it() {
+    let root = tempfile::tempdir().expect("temporary directory");
+    let file = root.path().join("data").join("nested").join("service.db");
+    let url = housing_storage::sqlite_url(&file);
+    let database = Database::connect(&url, &MIGRATIONS, &housing_storage::PoolSettings::default())
+        .await
+        .expect("connect creates the directory");
+    insert(&database, 1, "a").await.expect("insert");
+    database.close().await;
+    assert!(file.exists());
+}

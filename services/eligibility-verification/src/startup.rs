@@ -3,7 +3,6 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -12,7 +11,7 @@ use housing_platform::server;
 use housing_proto::housing::eligibility::v1::eligibility_service_server::{
     self, EligibilityServiceServer,
 };
-use housing_storage::{Backend, Database, PoolSettings};
+use housing_storage::{Database, PoolSettings};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
@@ -60,7 +59,6 @@ impl Application {
     ) -> anyhow::Result<Self> {
         let calendar = load_calendar(&settings.calendar_files)?;
         let url = settings.database.url.expose_secret();
-        create_sqlite_directory(url)?;
         let database = Database::connect(
             url,
             &MIGRATIONS,
@@ -200,26 +198,4 @@ fn lazy_channel(address: &str) -> anyhow::Result<Channel> {
         .with_context(|| format!("{address} is not a valid peer address"))?
         .tcp_nodelay(true)
         .connect_lazy())
-}
-
-/// SQLite creates a missing file but not a missing directory: create the
-/// directory of the zero-setup default (`./data/`) or any other file URL.
-fn create_sqlite_directory(url: &str) -> anyhow::Result<()> {
-    if Backend::of_url(url)? != Backend::Sqlite {
-        return Ok(());
-    }
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
-    let path = path.split('?').next().unwrap_or_default();
-    if path.is_empty() || path.starts_with(':') {
-        return Ok(());
-    }
-    if let Some(directory) = Path::new(path).parent()
-        && !directory.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(directory)
-            .with_context(|| format!("cannot create {}", directory.display()))?;
-    }
-    Ok(())
 }

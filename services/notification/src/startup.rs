@@ -3,7 +3,6 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +11,7 @@ use housing_platform::server;
 use housing_proto::housing::notification::v1::notification_service_server::{
     self, NotificationServiceServer,
 };
-use housing_storage::{Backend, Database, PoolSettings};
+use housing_storage::{Database, PoolSettings};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot};
@@ -64,7 +63,6 @@ impl Application {
         providers: ProviderSetup,
     ) -> anyhow::Result<Self> {
         let url = settings.database.url.expose_secret();
-        create_sqlite_directory(url)?;
         let database = Database::connect(
             url,
             &MIGRATIONS,
@@ -158,26 +156,4 @@ impl Application {
         self.database.close().await;
         served
     }
-}
-
-/// SQLite creates a missing file but not a missing directory: create the
-/// directory of the zero-setup default (`./data/`) or any other file URL.
-fn create_sqlite_directory(url: &str) -> anyhow::Result<()> {
-    if Backend::of_url(url)? != Backend::Sqlite {
-        return Ok(());
-    }
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
-    let path = path.split('?').next().unwrap_or_default();
-    if path.is_empty() || path.starts_with(':') {
-        return Ok(());
-    }
-    if let Some(directory) = Path::new(path).parent()
-        && !directory.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(directory)
-            .with_context(|| format!("cannot create {}", directory.display()))?;
-    }
-    Ok(())
 }

@@ -3,7 +3,6 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -14,7 +13,7 @@ use housing_proto::housing::registry::v1::registry_admin_service_server::{
 use housing_proto::housing::registry::v1::registry_gateway_service_server::{
     self, RegistryGatewayServiceServer,
 };
-use housing_storage::{Backend, Database, PoolSettings};
+use housing_storage::{Database, PoolSettings};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tonic::service::Routes;
@@ -59,7 +58,6 @@ impl Application {
         listener: TcpListener,
     ) -> anyhow::Result<Self> {
         let url = settings.database.url.expose_secret();
-        create_sqlite_directory(url)?;
         let database = Database::connect(
             url,
             &MIGRATIONS,
@@ -153,26 +151,4 @@ impl Application {
         self.database.close().await;
         served
     }
-}
-
-/// SQLite creates a missing file but not a missing directory: create the
-/// directory of the zero-setup default (`./data/`) or any other file URL.
-fn create_sqlite_directory(url: &str) -> anyhow::Result<()> {
-    if Backend::of_url(url)? != Backend::Sqlite {
-        return Ok(());
-    }
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
-    let path = path.split('?').next().unwrap_or_default();
-    if path.is_empty() || path.starts_with(':') {
-        return Ok(());
-    }
-    if let Some(directory) = Path::new(path).parent()
-        && !directory.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(directory)
-            .with_context(|| format!("cannot create {}", directory.display()))?;
-    }
-    Ok(())
 }
