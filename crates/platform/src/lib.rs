@@ -5,9 +5,12 @@
 //!   reflection), serving until a shutdown signal and draining in-flight calls.
 //! * [`error`] — the one mapping from service errors to `tonic::Status`, with
 //!   `google.rpc.ErrorInfo` and `BadRequest` details.
+//! * [`settings`] — reading a service's settings from an injectable source of
+//!   variables, with the parsers every service shares.
 //! * [`telemetry`] — the tracing subscriber.
 
 pub mod caller;
 pub mod error;
 pub mod server;
+pub mod settings;
 pub mod telemetry;

@@ -102,6 +102,15 @@ impl From<sqlx::Error> for StorageError {
     }
 }
 
+/// A service's database, as its settings name it.
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    /// `postgres://…` or `sqlite:…`; may hold a password.
+    pub url: secrecy::SecretString,
+    /// Most connections open at once.
+    pub max_connections: u32,
+}
+
 /// Pool settings.
 #[derive(Debug, Clone)]
 pub struct PoolSettings {

@@ -1,8 +1,10 @@
 //! One storage test suite, run on both backends.
 //!
 //! [`storage_test_suite!`](crate::storage_test_suite) turns each listed async
-//! test function `fn(Database)` into two tests, `<name>::sqlite` and
-//! `<name>::postgres`, each with a fresh database of its own.
+//! test function `fn(&TestDatabase)` into two tests, `<name>::sqlite` and
+//! `<name>::postgres`, each with a fresh database of its own. The test gets
+//! the whole [`TestDatabase`]: its migrated [`Database`] and its URL, so that a
+//! test can start (and restart) a service on it.
 //!
 //! PostgreSQL comes from `HOUSING_TEST_POSTGRES_URL` (an account that may
 //! create databases; `scripts/test.sh` provisions one). Without it the
@@ -119,9 +121,12 @@ fn replace_database_name(url: &str, name: &str) -> String {
     }
 }
 
-/// Expands each listed test into one test per backend. Each test is an
-/// `async fn(housing_storage::Database)`; `$migrations` is an expression of
-/// type `&housing_storage::Migrations`.
+/// Expands each listed test into one test per backend, `<name>::sqlite` and
+/// `<name>::postgres`. Each test is an
+/// `async fn(&housing_storage::testing::TestDatabase)`; the database is
+/// cleaned up after the test returns. `$migrations` is an expression of type
+/// `&housing_storage::Migrations`, evaluated inside the generated module (which
+/// glob-imports the caller's module).
 ///
 /// ```text
 /// housing_storage::storage_test_suite!(&MIGRATIONS; puts_and_gets, conflicts_are_reported);
@@ -139,7 +144,7 @@ macro_rules! storage_test_suite {
                     let test_database = $crate::testing::TestDatabase::sqlite($migrations)
                         .await
                         .expect("a fresh SQLite database");
-                    super::$test(test_database.database.clone()).await;
+                    super::$test(&test_database).await;
                     test_database.cleanup().await;
                 }
 
@@ -151,7 +156,7 @@ macro_rules! storage_test_suite {
                     else {
                         return;
                     };
-                    super::$test(test_database.database.clone()).await;
+                    super::$test(&test_database).await;
                     test_database.cleanup().await;
                 }
             }

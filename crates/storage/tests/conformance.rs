@@ -3,6 +3,7 @@
 //! rolled-back transaction leaves nothing behind.
 
 use housing_storage::sqlx::{self, Row};
+use housing_storage::testing::TestDatabase;
 use housing_storage::{Database, Migrations, StorageError};
 
 static MIGRATIONS: Migrations = Migrations {
@@ -24,7 +25,8 @@ async fn insert(database: &Database, id: i64, key: &str) -> Result<(), StorageEr
     Ok(())
 }
 
-async fn portable_types_round_trip(database: Database) {
+async fn portable_types_round_trip(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     insert(&database, 1, "a").await.expect("insert");
     let row =
         sqlx::query("SELECT id, key, payload, flag, created_at_micros FROM items WHERE key = $1")
@@ -42,13 +44,15 @@ async fn portable_types_round_trip(database: Database) {
     );
 }
 
-async fn a_unique_violation_is_a_conflict(database: Database) {
+async fn a_unique_violation_is_a_conflict(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     insert(&database, 1, "a").await.expect("first insert");
     let second = insert(&database, 2, "a").await;
     assert!(matches!(second, Err(StorageError::Conflict)), "{second:?}");
 }
 
-async fn a_rolled_back_transaction_leaves_nothing(database: Database) {
+async fn a_rolled_back_transaction_leaves_nothing(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let mut transaction = database.pool().begin().await.expect("begin");
     sqlx::query(
         "INSERT INTO items (id, key, payload, flag, created_at_micros) VALUES ($1, $2, $3, $4, $5)",

@@ -25,13 +25,14 @@
 //! The clock that stamps receipt is not a variable: it is the system clock
 //! unless a test injects another ([`Settings::clock`]).
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::SecretString;
+pub use housing_platform::settings::SettingsError;
+use housing_platform::settings::{Variables, positive};
+pub use housing_storage::DatabaseSettings;
 
 use crate::clock::{Clock, SystemClock};
 
@@ -128,15 +129,6 @@ pub struct Settings {
     pub clock: Arc<dyn Clock>,
 }
 
-/// The database the service keeps applications, events and the outbox in.
-#[derive(Debug, Clone)]
-pub struct DatabaseSettings {
-    /// `postgres://…` or `sqlite:…`; may hold a password.
-    pub url: SecretString,
-    /// Most connections open at once.
-    pub max_connections: u32,
-}
-
 /// The peers the service calls, over lazily connected shared channels.
 #[derive(Debug, Clone)]
 pub struct PeerSettings {
@@ -183,25 +175,6 @@ pub struct OutboxSettings {
     pub max_backoff: Duration,
 }
 
-/// A setting that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum SettingsError {
-    /// A variable's value is malformed.
-    #[error("{variable}: {problem}")]
-    Invalid {
-        /// The variable.
-        variable: &'static str,
-        /// What is wrong, without echoing secrets.
-        problem: String,
-    },
-    /// A `HOUSING_INTAKE_*` variable the service does not know: probably a typo.
-    #[error("{variable} is not a setting of application-intake")]
-    Unknown {
-        /// The variable.
-        variable: String,
-    },
-}
-
 impl Settings {
     /// Parses the settings from `variables` (name, value); missing ones take their defaults.
     pub fn from_variables<K, V>(
@@ -211,141 +184,79 @@ impl Settings {
         K: Into<String>,
         V: Into<String>,
     {
-        let variables: HashMap<String, String> = variables
+        // A blank variable counts as unset here: it takes its default.
+        let variables = variables
             .into_iter()
-            .map(|(name, value)| (name.into(), value.into()))
-            .collect();
-        if let Some(unknown) = variables.keys().find(|name| {
-            name.starts_with(INTAKE_PREFIX) && !INTAKE_VARIABLES.contains(&name.as_str())
-        }) {
-            return Err(SettingsError::Unknown {
-                variable: unknown.clone(),
-            });
-        }
-        let value = |name: &str| {
-            variables
-                .get(name)
-                .map(|text| text.trim())
-                .filter(|text| !text.is_empty())
-        };
+            .collect::<Variables>()
+            .with_blank_as_unset();
+        variables.refuse_unknown("application-intake", INTAKE_PREFIX, &INTAKE_VARIABLES)?;
 
-        let listen_address = parse_or(
-            LISTEN_ADDRESS_VARIABLE,
-            value(LISTEN_ADDRESS_VARIABLE),
-            crate::DEFAULT_LISTEN_ADDRESS,
-            |text| {
-                text.parse::<SocketAddr>()
-                    .map_err(|error| error.to_string())
-            },
-        )?;
-        let url = value(DATABASE_URL_VARIABLE).unwrap_or(DEFAULT_DATABASE_URL);
-        housing_storage::Backend::of_url(url).map_err(|error| SettingsError::Invalid {
-            variable: DATABASE_URL_VARIABLE,
-            problem: error.to_string(),
-        })?;
-        let max_connections = parse_or(
-            DATABASE_MAX_CONNECTIONS_VARIABLE,
-            value(DATABASE_MAX_CONNECTIONS_VARIABLE),
-            &DEFAULT_MAX_CONNECTIONS.to_string(),
-            parse_positive::<u32>,
-        )?;
-        let eligibility_address = parse_or(
-            ELIGIBILITY_ADDRESS_VARIABLE,
-            value(ELIGIBILITY_ADDRESS_VARIABLE),
-            DEFAULT_ELIGIBILITY_ADDRESS,
-            parse_peer_address,
-        )?;
-        let certification_centre_address = parse_or(
+        let listen_address =
+            variables.socket_address_or(LISTEN_ADDRESS_VARIABLE, crate::DEFAULT_LISTEN_ADDRESS)?;
+        let url = variables.database_url_or(DATABASE_URL_VARIABLE, DEFAULT_DATABASE_URL)?;
+        let max_connections =
+            variables.positive_or(DATABASE_MAX_CONNECTIONS_VARIABLE, DEFAULT_MAX_CONNECTIONS)?;
+        let eligibility_address =
+            variables.peer_address_or(ELIGIBILITY_ADDRESS_VARIABLE, DEFAULT_ELIGIBILITY_ADDRESS)?;
+        let certification_centre_address = variables.peer_address_or(
             CERTIFICATION_CENTRE_ADDRESS_VARIABLE,
-            value(CERTIFICATION_CENTRE_ADDRESS_VARIABLE),
             DEFAULT_CERTIFICATION_CENTRE_ADDRESS,
-            parse_peer_address,
         )?;
-        let call_timeout = parse_or(
-            PEER_TIMEOUT_VARIABLE,
-            value(PEER_TIMEOUT_VARIABLE),
-            &DEFAULT_PEER_TIMEOUT.as_millis().to_string(),
-            parse_milliseconds,
-        )?;
-        let trust_root = match value(TRUST_ROOT_FILE_VARIABLE) {
+        let call_timeout =
+            variables.milliseconds_or(PEER_TIMEOUT_VARIABLE, DEFAULT_PEER_TIMEOUT)?;
+        let trust_root = match variables.get(TRUST_ROOT_FILE_VARIABLE) {
             Some(path) => TrustRootSource::File(PathBuf::from(path)),
             None => TrustRootSource::CertificationCentre {
-                wait: parse_or(
-                    TRUST_ROOT_WAIT_VARIABLE,
-                    value(TRUST_ROOT_WAIT_VARIABLE),
-                    &DEFAULT_TRUST_ROOT_WAIT.as_millis().to_string(),
-                    parse_milliseconds,
-                )?,
+                wait: variables
+                    .milliseconds_or(TRUST_ROOT_WAIT_VARIABLE, DEFAULT_TRUST_ROOT_WAIT)?,
             },
         };
-        let max_form_bytes = parse_or(
+        let max_form_bytes = variables.parse_or(
             MAX_FORM_BYTES_VARIABLE,
-            value(MAX_FORM_BYTES_VARIABLE),
             &DEFAULT_MAX_FORM_BYTES.to_string(),
-            |text| match parse_positive::<usize>(text)? {
+            |text| match positive::<usize>(text)? {
                 bytes if bytes > LARGEST_ALLOWED_FORM_BYTES => Err(format!(
                     "must be at most {LARGEST_ALLOWED_FORM_BYTES} bytes"
                 )),
                 bytes => Ok(bytes),
             },
         )?;
-        let max_attachment_bytes = parse_or(
+        let max_attachment_bytes = variables.parse_or(
             MAX_ATTACHMENT_BYTES_VARIABLE,
-            value(MAX_ATTACHMENT_BYTES_VARIABLE),
             &DEFAULT_MAX_ATTACHMENT_BYTES.to_string(),
-            |text| match parse_positive::<usize>(text)? {
+            |text| match positive::<usize>(text)? {
                 bytes if bytes > max_form_bytes => Err(format!(
                     "must not exceed {MAX_FORM_BYTES_VARIABLE} ({max_form_bytes})"
                 )),
                 bytes => Ok(bytes),
             },
         )?;
-        let poll_interval = parse_or(
-            OUTBOX_POLL_INTERVAL_VARIABLE,
-            value(OUTBOX_POLL_INTERVAL_VARIABLE),
-            &DEFAULT_OUTBOX_POLL_INTERVAL.as_millis().to_string(),
-            parse_milliseconds,
-        )?;
-        let batch_size = parse_or(
+        let poll_interval = variables
+            .milliseconds_or(OUTBOX_POLL_INTERVAL_VARIABLE, DEFAULT_OUTBOX_POLL_INTERVAL)?;
+        let batch_size = variables.between_or(
             OUTBOX_BATCH_SIZE_VARIABLE,
-            value(OUTBOX_BATCH_SIZE_VARIABLE),
-            &DEFAULT_OUTBOX_BATCH_SIZE.to_string(),
-            |text| match parse_positive::<usize>(text)? {
-                size @ 1..=1024 => Ok(size),
-                _ => Err("must be between 1 and 1024".to_owned()),
-            },
+            DEFAULT_OUTBOX_BATCH_SIZE,
+            1,
+            1024,
         )?;
-        let initial_backoff = parse_or(
+        let initial_backoff = variables.milliseconds_or(
             OUTBOX_INITIAL_BACKOFF_VARIABLE,
-            value(OUTBOX_INITIAL_BACKOFF_VARIABLE),
-            &DEFAULT_OUTBOX_INITIAL_BACKOFF.as_millis().to_string(),
-            parse_milliseconds,
+            DEFAULT_OUTBOX_INITIAL_BACKOFF,
         )?;
-        let max_backoff = parse_or(
-            OUTBOX_MAX_BACKOFF_VARIABLE,
-            value(OUTBOX_MAX_BACKOFF_VARIABLE),
-            &DEFAULT_OUTBOX_MAX_BACKOFF.as_millis().to_string(),
-            |text| match parse_milliseconds(text)? {
-                ceiling if ceiling < initial_backoff => Err(format!(
-                    "must not be below {OUTBOX_INITIAL_BACKOFF_VARIABLE}"
-                )),
-                ceiling => Ok(ceiling),
-            },
-        )?;
-        let calendar_files = value(CALENDAR_FILES_VARIABLE)
-            .map(|list| {
-                list.split(',')
-                    .map(str::trim)
-                    .filter(|entry| !entry.is_empty())
-                    .map(PathBuf::from)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let max_backoff =
+            variables.milliseconds_or(OUTBOX_MAX_BACKOFF_VARIABLE, DEFAULT_OUTBOX_MAX_BACKOFF)?;
+        if max_backoff < initial_backoff {
+            return Err(SettingsError::Invalid {
+                variable: OUTBOX_MAX_BACKOFF_VARIABLE,
+                problem: format!("must not be below {OUTBOX_INITIAL_BACKOFF_VARIABLE}"),
+            });
+        }
+        let calendar_files = variables.paths(CALENDAR_FILES_VARIABLE);
 
         Ok(Settings {
             listen_address,
             database: DatabaseSettings {
-                url: SecretString::from(url.to_owned()),
+                url,
                 max_connections,
             },
             peers: PeerSettings {
@@ -372,53 +283,13 @@ impl Settings {
     /// Parses the settings from the process environment (variables that are
     /// not valid Unicode are left out).
     pub fn from_process_environment() -> Result<Self, SettingsError> {
-        Self::from_variables(std::env::vars_os().filter_map(|(name, value)| {
-            Some((name.into_string().ok()?, value.into_string().ok()?))
-        }))
+        Self::from_variables(Variables::from_process_environment())
     }
 
     /// The same settings with another clock (tests fix the receipt instant).
     pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
         Self { clock, ..self }
     }
-}
-
-fn parse_or<T>(
-    variable: &'static str,
-    value: Option<&str>,
-    default: &str,
-    parse: impl FnOnce(&str) -> Result<T, String>,
-) -> Result<T, SettingsError> {
-    parse(value.unwrap_or(default)).map_err(|problem| SettingsError::Invalid { variable, problem })
-}
-
-fn parse_positive<T>(text: &str) -> Result<T, String>
-where
-    T: std::str::FromStr<Err = std::num::ParseIntError> + PartialEq + Default,
-{
-    match text.parse::<T>() {
-        Ok(value) if value == T::default() => Err("must be at least 1".to_owned()),
-        Ok(value) => Ok(value),
-        Err(error) => Err(error.to_string()),
-    }
-}
-
-fn parse_milliseconds(text: &str) -> Result<Duration, String> {
-    parse_positive::<u64>(text).map(Duration::from_millis)
-}
-
-/// A peer is reached over plain HTTP/2 on loopback or the cluster network;
-/// TLS arrives with the security issue.
-fn parse_peer_address(text: &str) -> Result<String, String> {
-    let rest = text
-        .strip_prefix("http://")
-        .or_else(|| text.strip_prefix("https://"))
-        .ok_or_else(|| "must start with http:// or https://".to_owned())?;
-    if rest.is_empty() {
-        return Err("names no host".to_owned());
-    }
-    tonic::transport::Endpoint::from_shared(text.to_owned()).map_err(|error| error.to_string())?;
-    Ok(text.to_owned())
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use application_intake::storage::{
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use housing_domain::Iin;
 use housing_domain::eligibility::Kato;
-use housing_storage::Database;
+use housing_storage::testing::TestDatabase;
 
 const APPLICANT: &str = "900101300017";
 
@@ -86,7 +86,8 @@ async fn created(store: &IntakeStore, submission: &NewSubmission) -> StoredAppli
     }
 }
 
-async fn the_active_place_is_held_until_a_final_state(database: Database) {
+async fn the_active_place_is_held_until_a_final_state(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = IntakeStore::new(database);
     let first = created(&store, &submission("request-1", "351010000")).await;
 
@@ -110,7 +111,8 @@ async fn the_active_place_is_held_until_a_final_state(database: Database) {
     created(&store, &submission("request-2", "351010000")).await;
 }
 
-async fn a_used_request_id_finds_its_application(database: Database) {
+async fn a_used_request_id_finds_its_application(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = IntakeStore::new(database);
     let first = created(&store, &submission("request-1", "351010000")).await;
     // Another attempt under the same id (another generated application id).
@@ -132,7 +134,8 @@ async fn a_used_request_id_finds_its_application(database: Database) {
     );
 }
 
-async fn an_event_id_is_recorded_once_and_a_stale_change_is_refused(database: Database) {
+async fn an_event_id_is_recorded_once_and_a_stale_change_is_refused(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = IntakeStore::new(database);
     let first = created(&store, &submission("request-1", "351010000")).await;
 
@@ -182,7 +185,10 @@ async fn an_event_id_is_recorded_once_and_a_stale_change_is_refused(database: Da
     assert_eq!(event_ids, ["submitted", "e-1"]);
 }
 
-async fn outbox_messages_of_one_application_go_in_order_and_are_claimed_once(database: Database) {
+async fn outbox_messages_of_one_application_go_in_order_and_are_claimed_once(
+    test_database: &TestDatabase,
+) {
+    let database = test_database.database.clone();
     let store = IntakeStore::new(database);
     let first = created(&store, &submission("request-1", "351010000")).await;
     let withdrawal = NewOutboxMessage::new(OutboxKind::WithdrawCase, b"withdraw".to_vec());

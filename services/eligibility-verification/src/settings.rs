@@ -31,7 +31,6 @@
 //! | `HOUSING_ELIGIBILITY_HEARING_SLOT` | `10:00` | local time of hearings (within provider hours, not at lunch) |
 //! | `HOUSING_CALENDAR_FILES` | (none) | comma-separated calendar year files (docs/calendar.md); a file replaces the built-in year of the same number |
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -39,7 +38,9 @@ use std::time::Duration;
 
 use chrono::NaiveTime;
 use housing_domain::calendar::ProviderHours;
-use secrecy::SecretString;
+pub use housing_platform::settings::SettingsError;
+use housing_platform::settings::Variables;
+pub use housing_storage::DatabaseSettings;
 
 use crate::clock::{Clock, SystemClock};
 use crate::model::HearingMethod;
@@ -156,15 +157,6 @@ pub struct Settings {
     pub clock: Arc<dyn Clock>,
 }
 
-/// The service's own database.
-#[derive(Debug, Clone)]
-pub struct DatabaseSettings {
-    /// `postgres://…` or `sqlite:…`; may hold a password.
-    pub url: SecretString,
-    /// Most connections open at once.
-    pub max_connections: u32,
-}
-
 /// The services this one calls, and how long it waits for them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeerSettings {
@@ -233,25 +225,6 @@ pub struct HearingSettings {
     pub slot: NaiveTime,
 }
 
-/// A setting that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum SettingsError {
-    /// A variable's value is malformed.
-    #[error("{variable}: {problem}")]
-    Invalid {
-        /// The variable.
-        variable: &'static str,
-        /// What is wrong, without echoing secrets.
-        problem: String,
-    },
-    /// A `HOUSING_ELIGIBILITY_*` variable the service does not know: probably a typo.
-    #[error("{variable} is not a setting of eligibility-verification")]
-    Unknown {
-        /// The variable.
-        variable: String,
-    },
-}
-
 impl Settings {
     /// Parses the settings from `variables` (name, value); missing ones take their defaults.
     pub fn from_variables<K, V>(
@@ -261,87 +234,69 @@ impl Settings {
         K: Into<String>,
         V: Into<String>,
     {
-        let variables: HashMap<String, String> = variables
-            .into_iter()
-            .map(|(name, value)| (name.into(), value.into()))
-            .collect();
-        if let Some(unknown) = variables.keys().find(|name| {
-            name.starts_with(ELIGIBILITY_PREFIX) && !ELIGIBILITY_VARIABLES.contains(&name.as_str())
-        }) {
-            return Err(SettingsError::Unknown {
-                variable: unknown.clone(),
-            });
-        }
-        let source = Source(&variables);
-
-        let listen_address = source.parse_or(
-            LISTEN_ADDRESS_VARIABLE,
-            crate::DEFAULT_LISTEN_ADDRESS,
-            |text| {
-                text.parse::<SocketAddr>()
-                    .map_err(|error| error.to_string())
-            },
+        let variables: Variables = variables.into_iter().collect();
+        variables.refuse_unknown(
+            "eligibility-verification",
+            ELIGIBILITY_PREFIX,
+            &ELIGIBILITY_VARIABLES,
         )?;
-        let url = source.parse_or(DATABASE_URL_VARIABLE, DEFAULT_DATABASE_URL, |text| {
-            housing_storage::Backend::of_url(text)
-                .map(|_| text.to_owned())
-                .map_err(|error| error.to_string())
-        })?;
-        let max_connections =
-            source.parse_or(DATABASE_MAX_CONNECTIONS_VARIABLE, "16", positive_u32)?;
+
+        let listen_address =
+            variables.socket_address_or(LISTEN_ADDRESS_VARIABLE, crate::DEFAULT_LISTEN_ADDRESS)?;
+        let url = variables.database_url_or(DATABASE_URL_VARIABLE, DEFAULT_DATABASE_URL)?;
+        let max_connections = variables.positive_or(DATABASE_MAX_CONNECTIONS_VARIABLE, 16_u32)?;
         let peers = PeerSettings {
-            registry_address: source.parse_or(
-                REGISTRY_ADDRESS_VARIABLE,
-                DEFAULT_REGISTRY_ADDRESS,
-                peer_address,
-            )?,
-            intake_address: source.parse_or(
-                INTAKE_ADDRESS_VARIABLE,
-                DEFAULT_INTAKE_ADDRESS,
-                peer_address,
-            )?,
-            notification_address: source.parse_or(
-                NOTIFICATION_ADDRESS_VARIABLE,
-                DEFAULT_NOTIFICATION_ADDRESS,
-                peer_address,
-            )?,
-            registry_timeout: source.parse_or(REGISTRY_TIMEOUT_VARIABLE, "10000", milliseconds)?,
-            peer_timeout: source.parse_or(PEER_TIMEOUT_VARIABLE, "10000", milliseconds)?,
+            registry_address: variables
+                .peer_address_or(REGISTRY_ADDRESS_VARIABLE, DEFAULT_REGISTRY_ADDRESS)?,
+            intake_address: variables
+                .peer_address_or(INTAKE_ADDRESS_VARIABLE, DEFAULT_INTAKE_ADDRESS)?,
+            notification_address: variables
+                .peer_address_or(NOTIFICATION_ADDRESS_VARIABLE, DEFAULT_NOTIFICATION_ADDRESS)?,
+            registry_timeout: variables
+                .milliseconds_or(REGISTRY_TIMEOUT_VARIABLE, Duration::from_millis(10_000))?,
+            peer_timeout: variables
+                .milliseconds_or(PEER_TIMEOUT_VARIABLE, Duration::from_millis(10_000))?,
         };
         let registry_retry = Backoff {
-            initial: source.parse_or(REGISTRY_RETRY_INITIAL_VARIABLE, "5000", milliseconds)?,
-            max: source.parse_or(REGISTRY_RETRY_MAX_VARIABLE, "600000", milliseconds)?,
+            initial: variables.milliseconds_or(
+                REGISTRY_RETRY_INITIAL_VARIABLE,
+                Duration::from_millis(5_000),
+            )?,
+            max: variables
+                .milliseconds_or(REGISTRY_RETRY_MAX_VARIABLE, Duration::from_millis(600_000))?,
         };
         check_backoff(REGISTRY_RETRY_MAX_VARIABLE, registry_retry)?;
-        let alert_margin = source.parse_or(ALERT_MARGIN_VARIABLE, "120", |text| {
+        let alert_margin = variables.parse_or(ALERT_MARGIN_VARIABLE, "120", |text| {
             text.parse::<u64>()
                 .map(|minutes| Duration::from_secs(minutes.saturating_mul(60)))
                 .map_err(|error| error.to_string())
         })?;
         let evaluation = EvaluationSettings {
-            interval: source.parse_or(EVALUATION_INTERVAL_VARIABLE, "1000", milliseconds)?,
-            concurrency: source.parse_or(EVALUATION_CONCURRENCY_VARIABLE, "64", |text| {
-                bounded_usize(text, 1, 4096)
-            })?,
-            lease: source.parse_or(EVALUATION_LEASE_VARIABLE, "120000", milliseconds)?,
+            interval: variables
+                .milliseconds_or(EVALUATION_INTERVAL_VARIABLE, Duration::from_millis(1_000))?,
+            concurrency: variables.between_or(EVALUATION_CONCURRENCY_VARIABLE, 64, 1, 4096)?,
+            lease: variables
+                .milliseconds_or(EVALUATION_LEASE_VARIABLE, Duration::from_millis(120_000))?,
         };
-        let lapse_interval = source.parse_or(LAPSE_INTERVAL_VARIABLE, "30000", milliseconds)?;
+        let lapse_interval =
+            variables.milliseconds_or(LAPSE_INTERVAL_VARIABLE, Duration::from_millis(30_000))?;
         let outbox = OutboxSettings {
-            interval: source.parse_or(OUTBOX_INTERVAL_VARIABLE, "1000", milliseconds)?,
+            interval: variables
+                .milliseconds_or(OUTBOX_INTERVAL_VARIABLE, Duration::from_millis(1_000))?,
             // Ids are bound one parameter each when a batch is marked: stay far
             // below PostgreSQL's 65535 bind parameters.
-            batch_size: source.parse_or(OUTBOX_BATCH_SIZE_VARIABLE, "256", |text| {
-                bounded_usize(text, 1, 4096)
-            })?,
+            batch_size: variables.between_or(OUTBOX_BATCH_SIZE_VARIABLE, 256, 1, 4096)?,
             retry: Backoff {
-                initial: source.parse_or(OUTBOX_RETRY_INITIAL_VARIABLE, "1000", milliseconds)?,
-                max: source.parse_or(OUTBOX_RETRY_MAX_VARIABLE, "600000", milliseconds)?,
+                initial: variables
+                    .milliseconds_or(OUTBOX_RETRY_INITIAL_VARIABLE, Duration::from_millis(1_000))?,
+                max: variables
+                    .milliseconds_or(OUTBOX_RETRY_MAX_VARIABLE, Duration::from_millis(600_000))?,
             },
-            max_attempts: source.parse_or(OUTBOX_MAX_ATTEMPTS_VARIABLE, "200", positive_u32)?,
+            max_attempts: variables.positive_or(OUTBOX_MAX_ATTEMPTS_VARIABLE, 200_u32)?,
         };
         check_backoff(OUTBOX_RETRY_MAX_VARIABLE, outbox.retry)?;
         let hearing = HearingSettings {
-            method: source.parse_or(
+            method: variables.parse_or(
                 HEARING_METHOD_VARIABLE,
                 HearingMethod::WrittenPersonalAccount.as_str(),
                 |text| {
@@ -350,7 +305,7 @@ impl Settings {
                     })
                 },
             )?,
-            slot: source.parse_or(HEARING_SLOT_VARIABLE, "10:00", |text| {
+            slot: variables.parse_or(HEARING_SLOT_VARIABLE, "10:00", |text| {
                 let slot = NaiveTime::parse_from_str(text, "%H:%M")
                     .map_err(|_| "must be a local time HH:MM".to_owned())?;
                 if ProviderHours::default().is_appointment_time(slot) {
@@ -360,19 +315,12 @@ impl Settings {
                 }
             })?,
         };
-        let calendar_files = source
-            .value(CALENDAR_FILES_VARIABLE)
-            .unwrap_or_default()
-            .split(',')
-            .map(str::trim)
-            .filter(|path| !path.is_empty())
-            .map(PathBuf::from)
-            .collect();
+        let calendar_files = variables.paths(CALENDAR_FILES_VARIABLE);
 
         Ok(Settings {
             listen_address,
             database: DatabaseSettings {
-                url: SecretString::from(url),
+                url,
                 max_connections,
             },
             peers,
@@ -390,68 +338,13 @@ impl Settings {
     /// Parses the settings from the process environment (variables that are
     /// not valid Unicode are left out).
     pub fn from_process_environment() -> Result<Self, SettingsError> {
-        Self::from_variables(std::env::vars_os().filter_map(|(name, value)| {
-            Some((name.into_string().ok()?, value.into_string().ok()?))
-        }))
+        Self::from_variables(Variables::from_process_environment())
     }
 
     /// The same settings with another clock.
     pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
         Self { clock, ..self }
     }
-}
-
-/// The variables, read one at a time with a default.
-struct Source<'a>(&'a HashMap<String, String>);
-
-impl Source<'_> {
-    fn value(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
-    }
-
-    fn parse_or<T>(
-        &self,
-        variable: &'static str,
-        default: &str,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Result<T, SettingsError> {
-        parse(self.value(variable).unwrap_or(default).trim())
-            .map_err(|problem| SettingsError::Invalid { variable, problem })
-    }
-}
-
-fn milliseconds(text: &str) -> Result<Duration, String> {
-    match text.parse::<u64>() {
-        Ok(0) => Err("must be at least 1 ms".to_owned()),
-        Ok(milliseconds) => Ok(Duration::from_millis(milliseconds)),
-        Err(error) => Err(error.to_string()),
-    }
-}
-
-fn positive_u32(text: &str) -> Result<u32, String> {
-    match text.parse::<u32>() {
-        Ok(0) => Err("must be at least 1".to_owned()),
-        Ok(count) => Ok(count),
-        Err(error) => Err(error.to_string()),
-    }
-}
-
-fn bounded_usize(text: &str, least: usize, most: usize) -> Result<usize, String> {
-    match text.parse::<usize>() {
-        Ok(count) if (least..=most).contains(&count) => Ok(count),
-        Ok(_) => Err(format!("must be between {least} and {most}")),
-        Err(error) => Err(error.to_string()),
-    }
-}
-
-/// A peer's address: an `http://` or `https://` URI tonic can connect to.
-fn peer_address(text: &str) -> Result<String, String> {
-    if !(text.starts_with("http://") || text.starts_with("https://")) {
-        return Err("must start with http:// or https://".to_owned());
-    }
-    tonic::transport::Endpoint::from_shared(text.to_owned())
-        .map(|_| text.to_owned())
-        .map_err(|_| "is not a valid URI".to_owned())
 }
 
 fn check_backoff(variable: &'static str, backoff: Backoff) -> Result<(), SettingsError> {

@@ -22,11 +22,12 @@
 //! | `HOUSING_NOTIFICATION_SENDING_TIMEOUT_MS` | `300000` | a delivery SENDING longer than this is stuck |
 //! | `HOUSING_NOTIFICATION_SHUTDOWN_GRACE_MS` | `10000` | how long in-flight calls and sends may finish at shutdown |
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use secrecy::SecretString;
+pub use housing_platform::settings::SettingsError;
+use housing_platform::settings::{Variables, database_url};
+pub use housing_storage::DatabaseSettings;
 
 use crate::delivery::RetryPolicy;
 
@@ -84,16 +85,16 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/notification.db?mode=rwc";
 pub const DEFAULT_REGISTRY_ADDRESS: &str = "http://127.0.0.1:50053";
 
 const DEFAULT_MAX_CONNECTIONS: u32 = 16;
-const DEFAULT_REGISTRY_TIMEOUT_MS: u64 = 3_000;
-const DEFAULT_RETRY_INITIAL_BACKOFF_MS: u64 = 30_000;
-const DEFAULT_RETRY_MAX_BACKOFF_MS: u64 = 3_600_000;
+const DEFAULT_REGISTRY_TIMEOUT: Duration = Duration::from_millis(3_000);
+const DEFAULT_RETRY_INITIAL_BACKOFF: Duration = Duration::from_millis(30_000);
+const DEFAULT_RETRY_MAX_BACKOFF: Duration = Duration::from_millis(3_600_000);
 const DEFAULT_RETRY_MAX_ATTEMPTS: u32 = 15;
-const DEFAULT_PROVIDER_TIMEOUT_MS: u64 = 30_000;
-const DEFAULT_WORKER_POLL_INTERVAL_MS: u64 = 1_000;
+const DEFAULT_PROVIDER_TIMEOUT: Duration = Duration::from_millis(30_000);
+const DEFAULT_WORKER_POLL_INTERVAL: Duration = Duration::from_millis(1_000);
 const DEFAULT_WORKER_CONCURRENCY: usize = 32;
-const DEFAULT_SWEEPER_INTERVAL_MS: u64 = 60_000;
-const DEFAULT_SENDING_TIMEOUT_MS: u64 = 300_000;
-const DEFAULT_SHUTDOWN_GRACE_MS: u64 = 10_000;
+const DEFAULT_SWEEPER_INTERVAL: Duration = Duration::from_millis(60_000);
+const DEFAULT_SENDING_TIMEOUT: Duration = Duration::from_millis(300_000);
+const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_millis(10_000);
 
 /// Everything the service is configured with.
 #[derive(Debug, Clone)]
@@ -108,15 +109,6 @@ pub struct Settings {
     pub delivery: DeliverySettings,
     /// How long in-flight calls and sends may finish after a shutdown signal.
     pub shutdown_grace: Duration,
-}
-
-/// The database the service keeps notices, deliveries and the outbox in.
-#[derive(Debug, Clone)]
-pub struct DatabaseSettings {
-    /// `postgres://…` or `sqlite:…`; may hold a password.
-    pub url: SecretString,
-    /// Most connections open at once.
-    pub max_connections: u32,
 }
 
 /// How the service reaches registry-gateway.
@@ -146,25 +138,6 @@ pub struct DeliverySettings {
     pub sending_timeout: Duration,
 }
 
-/// A setting that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum SettingsError {
-    /// A variable's value is malformed.
-    #[error("{variable}: {problem}")]
-    Invalid {
-        /// The variable.
-        variable: &'static str,
-        /// What is wrong, without echoing secrets.
-        problem: String,
-    },
-    /// A `HOUSING_NOTIFICATION_*` variable the service does not know: probably a typo.
-    #[error("{variable} is not a setting of notification")]
-    Unknown {
-        /// The variable.
-        variable: String,
-    },
-}
-
 impl Settings {
     /// Parses the settings from `variables` (name, value); missing ones take their defaults.
     pub fn from_variables<K, V>(
@@ -174,104 +147,55 @@ impl Settings {
         K: Into<String>,
         V: Into<String>,
     {
-        let variables: HashMap<String, String> = variables
-            .into_iter()
-            .map(|(name, value)| (name.into(), value.into()))
-            .collect();
-        if let Some(unknown) = variables.keys().find(|name| {
-            name.starts_with(NOTIFICATION_PREFIX)
-                && !NOTIFICATION_VARIABLES.contains(&name.as_str())
-        }) {
-            return Err(SettingsError::Unknown {
-                variable: unknown.clone(),
-            });
-        }
-        let value = |name: &str| variables.get(name).map(String::as_str);
-        let milliseconds = |variable: &'static str, default: u64| {
-            parse_or(
-                variable,
-                value(variable),
-                &default.to_string(),
-                |text| match text.parse::<u64>() {
-                    Ok(0) => Err("must be at least 1 ms".to_owned()),
-                    Ok(milliseconds) => Ok(Duration::from_millis(milliseconds)),
-                    Err(error) => Err(error.to_string()),
-                },
-            )
-        };
+        let variables: Variables = variables.into_iter().collect();
+        variables.refuse_unknown("notification", NOTIFICATION_PREFIX, &NOTIFICATION_VARIABLES)?;
 
-        let listen_address = parse_or(
-            LISTEN_ADDRESS_VARIABLE,
-            value(LISTEN_ADDRESS_VARIABLE),
-            crate::DEFAULT_LISTEN_ADDRESS,
-            |text| {
-                text.parse::<SocketAddr>()
-                    .map_err(|error| error.to_string())
-            },
+        let listen_address =
+            variables.socket_address_or(LISTEN_ADDRESS_VARIABLE, crate::DEFAULT_LISTEN_ADDRESS)?;
+        // The URL is taken as given, untrimmed, as the service always has.
+        let url = variables.parse_as_given_or(
+            DATABASE_URL_VARIABLE,
+            DEFAULT_DATABASE_URL,
+            database_url,
         )?;
-        let url = value(DATABASE_URL_VARIABLE).unwrap_or(DEFAULT_DATABASE_URL);
-        housing_storage::Backend::of_url(url).map_err(|error| SettingsError::Invalid {
-            variable: DATABASE_URL_VARIABLE,
-            problem: error.to_string(),
-        })?;
-        let max_connections = parse_or(
-            DATABASE_MAX_CONNECTIONS_VARIABLE,
-            value(DATABASE_MAX_CONNECTIONS_VARIABLE),
-            &DEFAULT_MAX_CONNECTIONS.to_string(),
-            |text| match text.parse::<u32>() {
-                Ok(0) => Err("must be at least 1".to_owned()),
-                Ok(count) => Ok(count),
-                Err(error) => Err(error.to_string()),
-            },
-        )?;
-        let registry_address = parse_or(
-            REGISTRY_ADDRESS_VARIABLE,
-            value(REGISTRY_ADDRESS_VARIABLE),
-            DEFAULT_REGISTRY_ADDRESS,
-            parse_registry_address,
-        )?;
+        let max_connections =
+            variables.positive_or(DATABASE_MAX_CONNECTIONS_VARIABLE, DEFAULT_MAX_CONNECTIONS)?;
+        let registry_address =
+            variables.peer_address_or(REGISTRY_ADDRESS_VARIABLE, DEFAULT_REGISTRY_ADDRESS)?;
         let registry_timeout =
-            milliseconds(REGISTRY_TIMEOUT_VARIABLE, DEFAULT_REGISTRY_TIMEOUT_MS)?;
-        let initial_backoff = milliseconds(
+            variables.milliseconds_or(REGISTRY_TIMEOUT_VARIABLE, DEFAULT_REGISTRY_TIMEOUT)?;
+        let initial_backoff = variables.milliseconds_or(
             RETRY_INITIAL_BACKOFF_VARIABLE,
-            DEFAULT_RETRY_INITIAL_BACKOFF_MS,
+            DEFAULT_RETRY_INITIAL_BACKOFF,
         )?;
-        let max_backoff = milliseconds(RETRY_MAX_BACKOFF_VARIABLE, DEFAULT_RETRY_MAX_BACKOFF_MS)?;
+        let max_backoff =
+            variables.milliseconds_or(RETRY_MAX_BACKOFF_VARIABLE, DEFAULT_RETRY_MAX_BACKOFF)?;
         if max_backoff < initial_backoff {
             return Err(SettingsError::Invalid {
                 variable: RETRY_MAX_BACKOFF_VARIABLE,
                 problem: format!("must not be shorter than {RETRY_INITIAL_BACKOFF_VARIABLE}"),
             });
         }
-        let max_attempts = parse_or(
+        let max_attempts = variables.between_or(
             RETRY_MAX_ATTEMPTS_VARIABLE,
-            value(RETRY_MAX_ATTEMPTS_VARIABLE),
-            &DEFAULT_RETRY_MAX_ATTEMPTS.to_string(),
-            |text| match text.parse::<u32>() {
-                Ok(count @ 1..=100) => Ok(count),
-                Ok(_) => Err("must be between 1 and 100".to_owned()),
-                Err(error) => Err(error.to_string()),
-            },
+            DEFAULT_RETRY_MAX_ATTEMPTS,
+            1,
+            100,
         )?;
         let provider_timeout =
-            milliseconds(PROVIDER_TIMEOUT_VARIABLE, DEFAULT_PROVIDER_TIMEOUT_MS)?;
-        let poll_interval = milliseconds(
-            WORKER_POLL_INTERVAL_VARIABLE,
-            DEFAULT_WORKER_POLL_INTERVAL_MS,
-        )?;
-        let concurrency = parse_or(
+            variables.milliseconds_or(PROVIDER_TIMEOUT_VARIABLE, DEFAULT_PROVIDER_TIMEOUT)?;
+        let poll_interval = variables
+            .milliseconds_or(WORKER_POLL_INTERVAL_VARIABLE, DEFAULT_WORKER_POLL_INTERVAL)?;
+        let concurrency = variables.between_or(
             WORKER_CONCURRENCY_VARIABLE,
-            value(WORKER_CONCURRENCY_VARIABLE),
-            &DEFAULT_WORKER_CONCURRENCY.to_string(),
-            |text| match text.parse::<usize>() {
-                Ok(count @ 1..=1024) => Ok(count),
-                Ok(_) => Err("must be between 1 and 1024".to_owned()),
-                Err(error) => Err(error.to_string()),
-            },
+            DEFAULT_WORKER_CONCURRENCY,
+            1,
+            1024,
         )?;
         let sweeper_interval =
-            milliseconds(SWEEPER_INTERVAL_VARIABLE, DEFAULT_SWEEPER_INTERVAL_MS)?;
-        let sending_timeout = milliseconds(SENDING_TIMEOUT_VARIABLE, DEFAULT_SENDING_TIMEOUT_MS)?;
+            variables.milliseconds_or(SWEEPER_INTERVAL_VARIABLE, DEFAULT_SWEEPER_INTERVAL)?;
+        let sending_timeout =
+            variables.milliseconds_or(SENDING_TIMEOUT_VARIABLE, DEFAULT_SENDING_TIMEOUT)?;
         // A live attempt looks the number up and then waits for the adapter: the
         // sweeper must never take a delivery from a worker that is still on it.
         if sending_timeout <= registry_timeout + provider_timeout {
@@ -282,12 +206,13 @@ impl Settings {
                 ),
             });
         }
-        let shutdown_grace = milliseconds(SHUTDOWN_GRACE_VARIABLE, DEFAULT_SHUTDOWN_GRACE_MS)?;
+        let shutdown_grace =
+            variables.milliseconds_or(SHUTDOWN_GRACE_VARIABLE, DEFAULT_SHUTDOWN_GRACE)?;
 
         Ok(Settings {
             listen_address,
             database: DatabaseSettings {
-                url: SecretString::from(url.to_owned()),
+                url,
                 max_connections,
             },
             registry: RegistrySettings {
@@ -313,29 +238,8 @@ impl Settings {
     /// Parses the settings from the process environment (variables that are
     /// not valid Unicode are left out).
     pub fn from_process_environment() -> Result<Self, SettingsError> {
-        Self::from_variables(std::env::vars_os().filter_map(|(name, value)| {
-            Some((name.into_string().ok()?, value.into_string().ok()?))
-        }))
+        Self::from_variables(Variables::from_process_environment())
     }
-}
-
-fn parse_or<T>(
-    variable: &'static str,
-    value: Option<&str>,
-    default: &str,
-    parse: impl FnOnce(&str) -> Result<T, String>,
-) -> Result<T, SettingsError> {
-    parse(value.unwrap_or(default).trim())
-        .map_err(|problem| SettingsError::Invalid { variable, problem })
-}
-
-fn parse_registry_address(text: &str) -> Result<String, String> {
-    if !(text.starts_with("http://") || text.starts_with("https://")) {
-        return Err("must start with http:// or https://".to_owned());
-    }
-    tonic::transport::Endpoint::from_shared(text.to_owned())
-        .map(|_| text.to_owned())
-        .map_err(|error| error.to_string())
 }
 
 #[cfg(test)]

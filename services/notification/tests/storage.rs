@@ -10,6 +10,7 @@ use std::time::Duration;
 use housing_domain::Iin;
 use housing_storage::Database;
 use housing_storage::sqlx;
+use housing_storage::testing::TestDatabase;
 use notification::clock;
 use notification::contact::ContactAddress;
 use notification::notice::{
@@ -105,7 +106,8 @@ fn delivered(now: chrono::DateTime<chrono::Utc>, reference: &str) -> DeliveryUpd
     }
 }
 
-async fn a_notice_round_trips_with_its_deliveries(database: Database) {
+async fn a_notice_round_trips_with_its_deliveries(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = NotificationStore::new(database);
     let new = new_notice("decisions/1", recipient(1), "applications/1");
     let InsertedNotice::Created(created) = store.insert_notice(&new).await.expect("insert") else {
@@ -137,7 +139,8 @@ async fn a_notice_round_trips_with_its_deliveries(database: Database) {
     );
 }
 
-async fn a_second_insert_under_the_same_key_returns_the_first(database: Database) {
+async fn a_second_insert_under_the_same_key_returns_the_first(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = NotificationStore::new(database.clone());
     let first = new_notice("decisions/2", recipient(1), "applications/2");
     store.insert_notice(&first).await.expect("first insert");
@@ -150,7 +153,8 @@ async fn a_second_insert_under_the_same_key_returns_the_first(database: Database
     assert_eq!(count(&database, "deliveries").await, 2);
 }
 
-async fn a_failed_insert_leaves_nothing_half_written(database: Database) {
+async fn a_failed_insert_leaves_nothing_half_written(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = NotificationStore::new(database.clone());
     let mut broken = new_notice("decisions/3", recipient(1), "applications/3");
     // Two deliveries on one channel break the unique key after the notice row is written.
@@ -162,7 +166,8 @@ async fn a_failed_insert_leaves_nothing_half_written(database: Database) {
     assert_eq!(count(&database, "deliveries").await, 0);
 }
 
-async fn lists_are_newest_first_filtered_and_paged(database: Database) {
+async fn lists_are_newest_first_filtered_and_paged(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = NotificationStore::new(database);
     let mut ids = Vec::new();
     for n in 0..4 {
@@ -205,7 +210,8 @@ async fn lists_are_newest_first_filtered_and_paged(database: Database) {
     );
 }
 
-async fn claims_take_due_deliveries_once(database: Database) {
+async fn claims_take_due_deliveries_once(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = NotificationStore::new(database);
     let mut later = new_notice("decisions/c2", recipient(1), "applications/1");
     later.deliveries[1].next_attempt_time =
@@ -266,7 +272,8 @@ async fn claims_take_due_deliveries_once(database: Database) {
     assert_eq!(notice.notice.deliveries[1].provider_reference, "outbox/1");
 }
 
-async fn concurrent_claims_never_share_a_delivery(database: Database) {
+async fn concurrent_claims_never_share_a_delivery(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = NotificationStore::new(database);
     for n in 0..30 {
         store
@@ -304,7 +311,8 @@ async fn concurrent_claims_never_share_a_delivery(database: Database) {
     assert_eq!(distinct.len(), 30);
 }
 
-async fn deliveries_sending_too_long_are_found_stuck(database: Database) {
+async fn deliveries_sending_too_long_are_found_stuck(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = NotificationStore::new(database);
     let new = new_notice("decisions/s1", recipient(1), "applications/1");
     store.insert_notice(&new).await.expect("insert");
@@ -367,7 +375,8 @@ async fn deliveries_sending_too_long_are_found_stuck(database: Database) {
     assert_eq!(again[0].attempts, 2);
 }
 
-async fn the_outbox_accepts_a_key_once_and_lists_oldest_first(database: Database) {
+async fn the_outbox_accepts_a_key_once_and_lists_oldest_first(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = NotificationStore::new(database.clone());
     let message = |key: &str, channel: Channel| OutboxMessage {
         message_key: key.to_owned(),

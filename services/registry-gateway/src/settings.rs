@@ -15,13 +15,15 @@
 //! | `HOUSING_REGISTRY_REGISTER_TIMEOUT_MS` | `5000` | how long the gateway waits for a register before answering a timeout fault |
 //! | `HOUSING_REGISTRY_QUERY_LOG_BATCH_SIZE` | `512` | most query-log entries written in one insert |
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use secrecy::SecretString;
+pub use housing_platform::settings::SettingsError;
+use housing_platform::settings::{Variables, database_url};
+pub use housing_storage::DatabaseSettings;
 
 /// Where gRPC is served.
 pub const LISTEN_ADDRESS_VARIABLE: &str = "HOUSING_LISTEN_ADDRESS";
@@ -81,15 +83,6 @@ pub struct Settings {
     pub register_timeout: Duration,
     /// The query log's writer.
     pub query_log: QueryLogSettings,
-}
-
-/// The database the gateway keeps the registers, faults and query log in.
-#[derive(Debug, Clone)]
-pub struct DatabaseSettings {
-    /// `postgres://…` or `sqlite:…`; may hold a password.
-    pub url: SecretString,
-    /// Most connections open at once.
-    pub max_connections: u32,
 }
 
 /// A fixture to load at start-up.
@@ -154,25 +147,6 @@ pub struct QueryLogSettings {
     pub queue_capacity: usize,
 }
 
-/// A setting that cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum SettingsError {
-    /// A variable's value is malformed.
-    #[error("{variable}: {problem}")]
-    Invalid {
-        /// The variable.
-        variable: &'static str,
-        /// What is wrong, without echoing secrets.
-        problem: String,
-    },
-    /// A `HOUSING_REGISTRY_*` variable the gateway does not know: probably a typo.
-    #[error("{variable} is not a setting of registry-gateway")]
-    Unknown {
-        /// The variable.
-        variable: String,
-    },
-}
-
 impl Settings {
     /// Parses the settings from `variables` (name, value); missing ones take their defaults.
     pub fn from_variables<K, V>(
@@ -182,76 +156,43 @@ impl Settings {
         K: Into<String>,
         V: Into<String>,
     {
-        let variables: HashMap<String, String> = variables
-            .into_iter()
-            .map(|(name, value)| (name.into(), value.into()))
-            .collect();
-        if let Some(unknown) = variables.keys().find(|name| {
-            name.starts_with(REGISTRY_PREFIX) && !REGISTRY_VARIABLES.contains(&name.as_str())
-        }) {
-            return Err(SettingsError::Unknown {
-                variable: unknown.clone(),
-            });
-        }
-        let value = |name: &str| variables.get(name).map(String::as_str);
+        let variables: Variables = variables.into_iter().collect();
+        variables.refuse_unknown("registry-gateway", REGISTRY_PREFIX, &REGISTRY_VARIABLES)?;
 
-        let listen_address = parse_or(
-            LISTEN_ADDRESS_VARIABLE,
-            value(LISTEN_ADDRESS_VARIABLE),
-            crate::DEFAULT_LISTEN_ADDRESS,
-            |text| {
-                text.parse::<SocketAddr>()
-                    .map_err(|error| error.to_string())
-            },
+        let listen_address =
+            variables.socket_address_or(LISTEN_ADDRESS_VARIABLE, crate::DEFAULT_LISTEN_ADDRESS)?;
+        // The URL is taken as given, untrimmed, as the gateway always has.
+        let url = variables.parse_as_given_or(
+            DATABASE_URL_VARIABLE,
+            DEFAULT_DATABASE_URL,
+            database_url,
         )?;
-        let url = value(DATABASE_URL_VARIABLE).unwrap_or(DEFAULT_DATABASE_URL);
-        housing_storage::Backend::of_url(url).map_err(|error| SettingsError::Invalid {
-            variable: DATABASE_URL_VARIABLE,
-            problem: error.to_string(),
-        })?;
-        let max_connections = parse_or(
-            DATABASE_MAX_CONNECTIONS_VARIABLE,
-            value(DATABASE_MAX_CONNECTIONS_VARIABLE),
-            &DEFAULT_MAX_CONNECTIONS.to_string(),
-            |text| match text.parse::<u32>() {
-                Ok(0) => Err("must be at least 1".to_owned()),
-                Ok(count) => Ok(count),
-                Err(error) => Err(error.to_string()),
-            },
-        )?;
-        let fixtures = parse_fixtures(value(FIXTURES_VARIABLE).unwrap_or(DEMO_FIXTURE_NAME));
-        let client_systems = parse_or(
+        let max_connections =
+            variables.positive_or(DATABASE_MAX_CONNECTIONS_VARIABLE, DEFAULT_MAX_CONNECTIONS)?;
+        let fixtures = parse_fixtures(
+            variables
+                .get(FIXTURES_VARIABLE)
+                .unwrap_or(DEMO_FIXTURE_NAME),
+        );
+        let client_systems = variables.parse_or(
             CLIENT_SYSTEMS_VARIABLE,
-            value(CLIENT_SYSTEMS_VARIABLE),
             DEFAULT_CLIENT_SYSTEMS,
             ClientSystems::parse,
         )?;
-        let register_timeout = parse_or(
-            REGISTER_TIMEOUT_VARIABLE,
-            value(REGISTER_TIMEOUT_VARIABLE),
-            &DEFAULT_REGISTER_TIMEOUT.as_millis().to_string(),
-            |text| match text.parse::<u64>() {
-                Ok(0) => Err("must be at least 1 ms".to_owned()),
-                Ok(milliseconds) => Ok(Duration::from_millis(milliseconds)),
-                Err(error) => Err(error.to_string()),
-            },
-        )?;
-        let max_batch_size = parse_or(
+        let register_timeout =
+            variables.milliseconds_or(REGISTER_TIMEOUT_VARIABLE, DEFAULT_REGISTER_TIMEOUT)?;
+        // 12 bind parameters per entry: stay under PostgreSQL's 65535.
+        let max_batch_size = variables.between_or(
             QUERY_LOG_BATCH_SIZE_VARIABLE,
-            value(QUERY_LOG_BATCH_SIZE_VARIABLE),
-            &DEFAULT_QUERY_LOG_BATCH_SIZE.to_string(),
-            |text| match text.parse::<usize>() {
-                // 12 bind parameters per entry: stay under PostgreSQL's 65535.
-                Ok(size @ 1..=4096) => Ok(size),
-                Ok(_) => Err("must be between 1 and 4096".to_owned()),
-                Err(error) => Err(error.to_string()),
-            },
+            DEFAULT_QUERY_LOG_BATCH_SIZE,
+            1,
+            4096,
         )?;
 
         Ok(Settings {
             listen_address,
             database: DatabaseSettings {
-                url: SecretString::from(url.to_owned()),
+                url,
                 max_connections,
             },
             fixtures,
@@ -267,20 +208,8 @@ impl Settings {
     /// Parses the settings from the process environment (variables that are
     /// not valid Unicode are left out).
     pub fn from_process_environment() -> Result<Self, SettingsError> {
-        Self::from_variables(std::env::vars_os().filter_map(|(name, value)| {
-            Some((name.into_string().ok()?, value.into_string().ok()?))
-        }))
+        Self::from_variables(Variables::from_process_environment())
     }
-}
-
-fn parse_or<T>(
-    variable: &'static str,
-    value: Option<&str>,
-    default: &str,
-    parse: impl FnOnce(&str) -> Result<T, String>,
-) -> Result<T, SettingsError> {
-    parse(value.unwrap_or(default).trim())
-        .map_err(|problem| SettingsError::Invalid { variable, problem })
 }
 
 fn parse_fixtures(list: &str) -> Vec<FixtureSource> {

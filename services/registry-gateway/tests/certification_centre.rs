@@ -181,7 +181,8 @@ fn status_of(response: &pb::CheckCertificateStatusResponse) -> pb::CertificateSt
     pb::CertificateStatus::try_from(response.status).expect("a known status")
 }
 
-async fn issued_certificates_carry_their_purpose_and_subject(database: Database) {
+async fn issued_certificates_carry_their_purpose_and_subject(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let mut centre = RunningCentre::start(database).await;
     let root = Certificate::from_der(&centre.root().await).expect("a root certificate");
 
@@ -235,7 +236,8 @@ async fn issued_certificates_carry_their_purpose_and_subject(database: Database)
     centre.stop().await;
 }
 
-async fn signatures_verify_against_the_root_it_serves(database: Database) {
+async fn signatures_verify_against_the_root_it_serves(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let mut centre = RunningCentre::start(database).await;
     let trust_anchors = TrustAnchors::from_root_der(&centre.root().await).expect("a usable root");
     let form = b"ApplicationForm { track: TRACK_NO_HOUSING }";
@@ -267,7 +269,10 @@ async fn signatures_verify_against_the_root_it_serves(database: Database) {
     centre.stop().await;
 }
 
-async fn a_revoked_certificate_is_revoked_from_its_revocation_time_on(database: Database) {
+async fn a_revoked_certificate_is_revoked_from_its_revocation_time_on(
+    test_database: &TestDatabase,
+) {
+    let database = test_database.database.clone();
     let mut centre = RunningCentre::start(database).await;
     let issued = centre.issue(pb::KeyPurpose::Signing).await;
     let revoked_at = utc(2025, 3, 1) + TimeDelta::microseconds(250);
@@ -313,7 +318,8 @@ async fn a_revoked_certificate_is_revoked_from_its_revocation_time_on(database: 
     centre.stop().await;
 }
 
-async fn a_serial_the_centre_never_issued_is_unknown(database: Database) {
+async fn a_serial_the_centre_never_issued_is_unknown(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let mut centre = RunningCentre::start(database).await;
     let never_issued = "4a0b0c0d0e0f10111213141516171819";
     let status = centre.status_at(never_issued, utc(2025, 6, 1)).await;
@@ -332,7 +338,8 @@ async fn a_serial_the_centre_never_issued_is_unknown(database: Database) {
     centre.stop().await;
 }
 
-async fn bad_requests_name_their_fields_and_never_their_values(database: Database) {
+async fn bad_requests_name_their_fields_and_never_their_values(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let mut centre = RunningCentre::start(database).await;
     let refused = centre
         .client
@@ -373,7 +380,8 @@ async fn bad_requests_name_their_fields_and_never_their_values(database: Databas
     centre.stop().await;
 }
 
-async fn centres_opening_at_once_on_an_empty_database_share_one_root(database: Database) {
+async fn centres_opening_at_once_on_an_empty_database_share_one_root(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let (first, second) = tokio::join!(
         CertificationCentre::open(database.clone()),
         CertificationCentre::open(database.clone()),
@@ -390,13 +398,13 @@ housing_storage::storage_test_suite!(
     a_serial_the_centre_never_issued_is_unknown,
     bad_requests_name_their_fields_and_never_their_values,
     centres_opening_at_once_on_an_empty_database_share_one_root,
+    a_restart_keeps_the_root_and_the_statuses,
 );
 
 /// Stops the centre, closes the pool, connects to the same database again
 /// and starts a new centre: the root, the certificates and the revocations
-/// are still there. (`storage_test_suite!` hands a test only the pool; a
-/// restart needs the URL, so this test picks its databases itself.)
-async fn a_restart_keeps_the_root_and_the_statuses(test_database: TestDatabase) {
+/// are still there (the URL of the `TestDatabase` reconnects to it).
+async fn a_restart_keeps_the_root_and_the_statuses(test_database: &TestDatabase) {
     let mut before_restart = RunningCentre::start(test_database.database.clone()).await;
     let root = before_restart.root().await;
     let revoked = before_restart.issue(pb::KeyPurpose::Signing).await;
@@ -424,25 +432,4 @@ async fn a_restart_keeps_the_root_and_the_statuses(test_database: TestDatabase) 
     );
     after_restart.stop().await;
     reconnected.close().await;
-    test_database.cleanup().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_restart_keeps_the_root_and_the_statuses_on_sqlite() {
-    let test_database = TestDatabase::sqlite(&MIGRATIONS)
-        .await
-        .expect("a fresh SQLite database");
-    a_restart_keeps_the_root_and_the_statuses(test_database).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_restart_keeps_the_root_and_the_statuses_on_postgres() {
-    // None only when HOUSING_TEST_SKIP_POSTGRES asks to skip PostgreSQL on purpose.
-    let Some(test_database) = TestDatabase::postgres(&MIGRATIONS)
-        .await
-        .expect("a fresh PostgreSQL database")
-    else {
-        return;
-    };
-    a_restart_keeps_the_root_and_the_statuses(test_database).await;
 }

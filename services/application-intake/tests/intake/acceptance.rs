@@ -9,7 +9,10 @@ use crate::support::{
     ALMATY, KARAGANDA, TEMIRTAU, TestIntake, almaty, closed_port, form_for, submit_as_applicant,
 };
 
-on_both_backends!(the_acceptance_day_follows_the_working_calendar);
+housing_storage::storage_test_suite!(
+    &application_intake::storage::MIGRATIONS;
+    the_acceptance_day_follows_the_working_calendar,
+);
 
 fn acceptance_and_deadline(application: &pb::Application) -> ((i32, i32, i32), i64) {
     let date = application.acceptance_date.expect("an acceptance date");

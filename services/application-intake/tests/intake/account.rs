@@ -11,7 +11,8 @@ use crate::support::{
     representative_form, signed_request, submit_as_applicant,
 };
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &application_intake::storage::MIGRATIONS;
     a_citizen_reads_only_their_own_applications,
     a_representative_reads_what_they_filed_for_the_principal,
     lists_and_histories_page,

@@ -13,7 +13,8 @@ use crate::support::{
     violated_fields,
 };
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &application_intake::storage::MIGRATIONS;
     the_applicant_withdraws_before_a_final_decision,
     a_final_decision_cannot_be_withdrawn,
     recorded_events_are_idempotent_and_update_the_application,

@@ -10,7 +10,8 @@ use crate::support::{
     TestIntake, closed_port, eventually, form, iins, settings, state_of, submit_as_applicant,
 };
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &application_intake::storage::MIGRATIONS;
     with_eligibility_down_the_application_waits_and_is_handed_over_later,
     a_crash_between_storing_and_handing_over_loses_nothing,
     a_lost_answer_is_redelivered_without_doubling,

@@ -13,7 +13,8 @@ use crate::support::{
     representative_form, signed_request, stored_applications, submit_as_applicant, violated_fields,
 };
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &application_intake::storage::MIGRATIONS;
     every_bad_signature_is_refused_and_nothing_is_stored,
     invalid_forms_get_every_field_violation_and_nothing_is_stored,
     a_citizen_submits_only_what_they_signed,

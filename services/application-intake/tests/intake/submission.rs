@@ -15,7 +15,8 @@ use crate::support::{
     violated_fields,
 };
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &application_intake::storage::MIGRATIONS;
     a_signed_application_is_stored_and_handed_to_eligibility,
     a_replayed_request_returns_the_same_application,
     fifty_concurrent_identical_submissions_make_one_application,

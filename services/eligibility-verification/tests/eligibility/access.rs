@@ -10,7 +10,8 @@ use housing_storage::testing::TestDatabase;
 use crate::forms::{Form, KARAGANDA, SHYMKENT, date, demo};
 use crate::support::{TestApp, open_request, reason, violated_fields};
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &eligibility_verification::storage::MIGRATIONS;
     opening_a_case_twice_returns_the_same_case,
     a_citizen_sees_only_cases_they_are_a_party_to,
     bad_input_is_reported_field_by_field,

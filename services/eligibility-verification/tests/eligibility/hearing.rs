@@ -11,7 +11,8 @@ use housing_storage::testing::TestDatabase;
 use crate::forms::{Form, KARAGANDA, demo};
 use crate::support::{TestApp, instant, reason, timestamp};
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &eligibility_verification::storage::MIGRATIONS;
     grounds_found_give_a_preliminary_decision_and_a_hearing_by_the_calendar,
     a_stated_position_then_an_operator_confirms_the_denial,
     the_head_of_the_provider_registers_after_the_hearing,

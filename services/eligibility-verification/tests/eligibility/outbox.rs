@@ -12,7 +12,8 @@ use housing_storage::testing::TestDatabase;
 use crate::forms::{Form, KARAGANDA, SHYMKENT, demo};
 use crate::support::{TestApp, instant};
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &eligibility_verification::storage::MIGRATIONS;
     a_decision_is_reported_to_intake_and_noticed_to_the_filer_once,
     failed_deliveries_are_retried_and_stay_in_order,
     the_real_notification_service_renders_and_sends_the_notice,

@@ -11,7 +11,8 @@ use housing_storage::testing::TestDatabase;
 use crate::forms::{Form, KARAGANDA, demo};
 use crate::support::{TestApp, instant};
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &eligibility_verification::storage::MIGRATIONS;
     reevaluation_with_fresh_registry_data_adds_a_decision,
     a_complaints_decision_registers_a_denied_applicant,
 );

@@ -10,7 +10,8 @@ use prost::Message;
 use crate::forms::{ALMATY, Form, KARAGANDA, demo};
 use crate::support::TestApp;
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &eligibility_verification::storage::MIGRATIONS;
     a_family_is_registered_with_an_entry_a_position_and_a_published_line,
     a_confirmed_category_is_registered_and_only_consenting_entries_are_published,
 );

@@ -10,7 +10,8 @@ use housing_storage::testing::TestDatabase;
 use crate::forms::{Form, KARAGANDA, demo};
 use crate::support::{TestApp, instant, timestamp};
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &eligibility_verification::storage::MIGRATIONS;
     a_registry_outage_makes_the_case_wait_and_retry_and_never_deny,
     operators_are_alerted_once_when_the_term_nears,
     a_case_far_from_its_term_waits_but_wakes_in_time_to_alert,

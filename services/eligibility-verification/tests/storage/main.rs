@@ -11,7 +11,7 @@ use eligibility_verification::storage::{
 };
 use housing_domain::Iin;
 use housing_domain::eligibility::{Kato, Track};
-use housing_storage::Database;
+use housing_storage::testing::TestDatabase;
 
 housing_storage::storage_test_suite!(
     &MIGRATIONS;
@@ -80,7 +80,8 @@ fn register(case: &CaseRecord) -> Commit {
     commit
 }
 
-async fn a_case_is_opened_once(database: Database) {
+async fn a_case_is_opened_once(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = Store::new(database);
     let case = new_case("app-1", "351010000", "2026-04-15T09:00:00+05:00");
     store.insert_case(&case).await.expect("opened");
@@ -94,7 +95,8 @@ async fn a_case_is_opened_once(database: Database) {
     assert_eq!(stored.form, vec![1, 2, 3]);
 }
 
-async fn a_stale_commit_writes_nothing(database: Database) {
+async fn a_stale_commit_writes_nothing(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = Store::new(database);
     let case = open(&store, "app-1", "351010000", "2026-04-15T09:00:00+05:00").await;
     let message = NewOutboxMessage {
@@ -122,7 +124,8 @@ async fn a_stale_commit_writes_nothing(database: Database) {
     assert_eq!(store.pending_outbox_count().await.expect("count"), 1);
 }
 
-async fn register_positions_follow_submission_within_a_locality(database: Database) {
+async fn register_positions_follow_submission_within_a_locality(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = Store::new(database);
     // Two districts of Almaty are one locality; Karaganda is another.
     let later_in_almaty = open(&store, "a-late", "751110000", "2026-04-15T10:00:00+05:00").await;
@@ -175,7 +178,10 @@ async fn register_positions_follow_submission_within_a_locality(database: Databa
     assert_eq!(published[0].ordinal, late.ordinal);
 }
 
-async fn outbox_messages_of_a_case_and_destination_are_due_one_at_a_time(database: Database) {
+async fn outbox_messages_of_a_case_and_destination_are_due_one_at_a_time(
+    test_database: &TestDatabase,
+) {
+    let database = test_database.database.clone();
     let store = Store::new(database);
     let case = open(&store, "app-1", "351010000", "2026-04-15T09:00:00+05:00").await;
     let message = |destination, payload: &[u8]| NewOutboxMessage {
@@ -238,7 +244,8 @@ async fn outbox_messages_of_a_case_and_destination_are_due_one_at_a_time(databas
     assert_eq!(store.pending_outbox_count().await.expect("count"), 0);
 }
 
-async fn a_claimed_case_is_not_claimed_again_until_its_lease_ends(database: Database) {
+async fn a_claimed_case_is_not_claimed_again_until_its_lease_ends(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = Store::new(database);
     let case = open(&store, "app-1", "351010000", "2026-04-15T09:00:00+05:00").await;
     let now = at("2026-04-15T10:00:00+05:00");
@@ -277,7 +284,8 @@ async fn a_claimed_case_is_not_claimed_again_until_its_lease_ends(database: Data
         .expect("the latest claimer writes");
 }
 
-async fn a_confirmed_registration_keeps_its_date_and_decision(database: Database) {
+async fn a_confirmed_registration_keeps_its_date_and_decision(test_database: &TestDatabase) {
+    let database = test_database.database.clone();
     let store = Store::new(database);
     let case = open(&store, "app-1", "351010000", "2026-04-15T09:00:00+05:00").await;
     store.commit(register(&case)).await.expect("registered");

@@ -8,7 +8,8 @@ use tonic::Code;
 
 use crate::support::*;
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &notification::storage::MIGRATIONS;
     a_citizen_reads_only_their_own_notices,
     only_senders_send_and_only_staff_read_the_outbox,
     operators_page_through_an_application_newest_first,

@@ -7,7 +7,8 @@ use housing_storage::testing::TestDatabase;
 
 use crate::support::*;
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &notification::storage::MIGRATIONS;
     a_registered_and_linked_number_gets_the_text_message,
     a_registered_number_not_linked_gets_no_text_message,
     a_person_unknown_to_the_database_gets_no_text_message,

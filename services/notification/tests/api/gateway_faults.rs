@@ -6,7 +6,8 @@ use housing_storage::testing::TestDatabase;
 
 use crate::support::*;
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &notification::storage::MIGRATIONS;
     the_text_waits_for_the_mobile_citizens_database_and_goes_out_when_it_is_back,
     a_number_unlinked_meanwhile_ends_the_waiting_text_for_good,
 );

@@ -6,7 +6,8 @@ use tonic::Code;
 
 use crate::support::*;
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &notification::storage::MIGRATIONS;
     a_replay_returns_the_first_notice,
     twenty_concurrent_identical_sends_make_one_notice_and_one_message_per_channel,
     another_request_under_a_used_key_is_refused,

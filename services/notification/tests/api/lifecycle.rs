@@ -9,7 +9,8 @@ use notification::notice::Channel;
 
 use crate::support::*;
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &notification::storage::MIGRATIONS;
     a_temporary_failure_is_retried_then_delivered,
     a_technical_failure_is_retried_then_delivered,
     a_permanent_failure_is_not_retried,

@@ -8,7 +8,10 @@ use notification::notice::Channel;
 
 use crate::support::*;
 
-on_both_backends!(a_restart_keeps_notices_outbox_and_pending_deliveries);
+housing_storage::storage_test_suite!(
+    &notification::storage::MIGRATIONS;
+    a_restart_keeps_notices_outbox_and_pending_deliveries,
+);
 
 async fn a_restart_keeps_notices_outbox_and_pending_deliveries(database: &TestDatabase) {
     let gateway = TestGateway::spawn().await;

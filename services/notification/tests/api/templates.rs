@@ -5,7 +5,8 @@ use housing_storage::testing::TestDatabase;
 
 use crate::support::*;
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &notification::storage::MIGRATIONS;
     every_kind_has_a_template_listed_in_both_languages,
     a_final_denial_lists_every_ground_and_the_complaint_route,
     a_preliminary_decision_gives_the_hearing_in_both_languages,

@@ -6,7 +6,8 @@ use tonic::Code;
 
 use crate::support::*;
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &notification::storage::MIGRATIONS;
     a_missing_placeholder_is_named_and_nothing_is_written,
     every_bad_field_is_reported_at_once,
 );

@@ -8,7 +8,8 @@ use tonic::Code;
 
 use crate::support::*;
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &registry_gateway::storage::MIGRATIONS;
     a_person_is_put_replaced_read_and_deleted,
     an_invalid_record_is_refused_field_by_field,
     persons_are_listed_page_by_page_in_iin_order,

@@ -9,7 +9,8 @@ use housing_storage::testing::TestDatabase;
 
 use crate::support::*;
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &registry_gateway::storage::MIGRATIONS;
     each_register_is_cut_at_the_day_asked,
     nobody_is_known_before_birth_and_a_death_is_known_from_its_day,
     an_expert_is_unknown_before_the_certificate,

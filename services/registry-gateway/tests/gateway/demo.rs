@@ -10,7 +10,10 @@ use registry_gateway::fixture::demo_document;
 
 use crate::support::*;
 
-on_both_backends!(the_demo_scenarios_show_their_deciding_facts);
+housing_storage::storage_test_suite!(
+    &registry_gateway::storage::MIGRATIONS;
+    the_demo_scenarios_show_their_deciding_facts,
+);
 
 /// The acceptance date of every demo application: Wednesday 15 April 2026.
 fn acceptance() -> Option<Date> {

@@ -28,7 +28,10 @@ use registry_gateway::fixture::demo_document;
 
 use crate::support::*;
 
-on_both_backends!(every_demo_application_decides_as_documented);
+housing_storage::storage_test_suite!(
+    &registry_gateway::storage::MIGRATIONS;
+    every_demo_application_decides_as_documented,
+);
 
 const KARAGANDA: &str = "351610000";
 const ALMATY: &str = "750000000";

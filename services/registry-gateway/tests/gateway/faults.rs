@@ -9,7 +9,8 @@ use tonic::{Code, Request};
 
 use crate::support::*;
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &registry_gateway::storage::MIGRATIONS;
     an_outage_is_a_fault_not_an_answer,
     an_error_rate_fails_its_share_of_answers,
     added_latency_delays_the_answer,

@@ -13,7 +13,8 @@ use serde_json::json;
 
 use crate::support::*;
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &registry_gateway::storage::MIGRATIONS;
     the_demo_dataset_loads_and_every_iin_in_it_is_valid,
     a_fixture_is_loaded_once_and_administrative_changes_survive_a_restart,
     a_json_lines_fixture_is_streamed_in,

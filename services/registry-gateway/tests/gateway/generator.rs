@@ -13,7 +13,10 @@ use registry_gateway::generator::{GeneratorSettings, generate, generate_to_file,
 
 use crate::support::*;
 
-on_both_backends!(a_generated_population_loads_and_answers);
+housing_storage::storage_test_suite!(
+    &registry_gateway::storage::MIGRATIONS;
+    a_generated_population_loads_and_answers,
+);
 
 fn population(seed: u64, persons: usize) -> Vec<u8> {
     let mut bytes = Vec::new();

@@ -12,7 +12,10 @@ use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
 
 use crate::support::*;
 
-on_both_backends!(health_and_reflection_name_every_service);
+housing_storage::storage_test_suite!(
+    &registry_gateway::storage::MIGRATIONS;
+    health_and_reflection_name_every_service,
+);
 
 const SERVICES: [&str; 3] = [
     "housing.registry.v1.RegistryGatewayService",

@@ -11,7 +11,8 @@ use sqlx::Executor;
 
 use crate::support::*;
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &registry_gateway::storage::MIGRATIONS;
     every_query_is_logged_with_digests_of_request_and_answer,
     the_log_is_read_page_by_page_and_by_case,
     a_changed_entry_is_detected,

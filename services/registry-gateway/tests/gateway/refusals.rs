@@ -8,7 +8,8 @@ use tonic::Code;
 
 use crate::support::*;
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &registry_gateway::storage::MIGRATIONS;
     a_query_without_identification_is_refused_and_logged,
     an_unknown_client_system_is_refused_and_logged,
     invalid_queries_are_reported_field_by_field_and_logged,

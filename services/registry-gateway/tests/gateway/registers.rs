@@ -7,7 +7,8 @@ use housing_storage::testing::TestDatabase;
 
 use crate::support::*;
 
-on_both_backends!(
+housing_storage::storage_test_suite!(
+    &registry_gateway::storage::MIGRATIONS;
     every_register_answers_a_person_put_in_place,
     an_unknown_person_is_not_found_in_every_register,
     a_family_is_answered_in_one_call_in_the_order_asked,

@@ -8,7 +8,10 @@ use housing_storage::testing::TestDatabase;
 
 use crate::support::*;
 
-on_both_backends!(a_restart_keeps_persons_experts_faults_and_the_log);
+housing_storage::storage_test_suite!(
+    &registry_gateway::storage::MIGRATIONS;
+    a_restart_keeps_persons_experts_faults_and_the_log,
+);
 
 async fn a_restart_keeps_persons_experts_faults_and_the_log(database: &TestDatabase) {
     let first = TestApp::spawn(database).await;
