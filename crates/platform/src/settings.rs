@@ -19,7 +19,11 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
+use housing_storage::DatabaseSettings;
 use secrecy::SecretString;
+
+/// The pool size of a service's database unless its settings say otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 16;
 
 /// A setting that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -134,18 +138,6 @@ impl Variables {
             .map_err(|problem| SettingsError::Invalid { variable, problem })
     }
 
-    /// Parses the value of `variable` as given, untrimmed, or `default` when
-    /// it is unset.
-    pub fn parse_as_given_or<T>(
-        &self,
-        variable: &'static str,
-        default: &str,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Result<T, SettingsError> {
-        parse(self.get(variable).unwrap_or(default))
-            .map_err(|problem| SettingsError::Invalid { variable, problem })
-    }
-
     /// A whole number of milliseconds, at least 1 ([`milliseconds`]).
     pub fn milliseconds_or(
         &self,
@@ -191,13 +183,18 @@ impl Variables {
         })
     }
 
-    /// A database URL of a backend housing-storage supports ([`database_url`]).
-    pub fn database_url_or(
+    /// A service's database: its URL ([`database_url`]) and its pool size (at
+    /// least 1, [`DEFAULT_MAX_CONNECTIONS`] unless set).
+    pub fn database_or(
         &self,
-        variable: &'static str,
-        default: &str,
-    ) -> Result<SecretString, SettingsError> {
-        self.parse_or(variable, default, database_url)
+        url_variable: &'static str,
+        default_url: &str,
+        max_connections_variable: &'static str,
+    ) -> Result<DatabaseSettings, SettingsError> {
+        Ok(DatabaseSettings {
+            url: self.parse_or(url_variable, default_url, database_url)?,
+            max_connections: self.positive_or(max_connections_variable, DEFAULT_MAX_CONNECTIONS)?,
+        })
     }
 
     /// A peer's address ([`peer_address`]).

@@ -94,7 +94,6 @@ pub const DEFAULT_ELIGIBILITY_ADDRESS: &str = "http://127.0.0.1:50052";
 /// registry-gateway (and its certification centre) on the development machine.
 pub const DEFAULT_CERTIFICATION_CENTRE_ADDRESS: &str = "http://127.0.0.1:50053";
 
-const DEFAULT_MAX_CONNECTIONS: u32 = 16;
 const DEFAULT_TRUST_ROOT_WAIT: Duration = Duration::from_secs(30);
 const DEFAULT_PEER_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_MAX_FORM_BYTES: usize = 3 * 1024 * 1024;
@@ -193,9 +192,11 @@ impl Settings {
 
         let listen_address =
             variables.socket_address_or(LISTEN_ADDRESS_VARIABLE, crate::DEFAULT_LISTEN_ADDRESS)?;
-        let url = variables.database_url_or(DATABASE_URL_VARIABLE, DEFAULT_DATABASE_URL)?;
-        let max_connections =
-            variables.positive_or(DATABASE_MAX_CONNECTIONS_VARIABLE, DEFAULT_MAX_CONNECTIONS)?;
+        let database = variables.database_or(
+            DATABASE_URL_VARIABLE,
+            DEFAULT_DATABASE_URL,
+            DATABASE_MAX_CONNECTIONS_VARIABLE,
+        )?;
         let eligibility_address =
             variables.peer_address_or(ELIGIBILITY_ADDRESS_VARIABLE, DEFAULT_ELIGIBILITY_ADDRESS)?;
         let certification_centre_address = variables.peer_address_or(
@@ -255,10 +256,7 @@ impl Settings {
 
         Ok(Settings {
             listen_address,
-            database: DatabaseSettings {
-                url,
-                max_connections,
-            },
+            database,
             peers: PeerSettings {
                 eligibility_address,
                 certification_centre_address,

@@ -243,8 +243,11 @@ impl Settings {
 
         let listen_address =
             variables.socket_address_or(LISTEN_ADDRESS_VARIABLE, crate::DEFAULT_LISTEN_ADDRESS)?;
-        let url = variables.database_url_or(DATABASE_URL_VARIABLE, DEFAULT_DATABASE_URL)?;
-        let max_connections = variables.positive_or(DATABASE_MAX_CONNECTIONS_VARIABLE, 16_u32)?;
+        let database = variables.database_or(
+            DATABASE_URL_VARIABLE,
+            DEFAULT_DATABASE_URL,
+            DATABASE_MAX_CONNECTIONS_VARIABLE,
+        )?;
         let peers = PeerSettings {
             registry_address: variables
                 .peer_address_or(REGISTRY_ADDRESS_VARIABLE, DEFAULT_REGISTRY_ADDRESS)?,
@@ -319,10 +322,7 @@ impl Settings {
 
         Ok(Settings {
             listen_address,
-            database: DatabaseSettings {
-                url,
-                max_connections,
-            },
+            database,
             peers,
             registry_retry,
             alert_margin,

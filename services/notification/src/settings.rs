@@ -26,7 +26,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use housing_platform::settings::SettingsError;
-use housing_platform::settings::{Variables, database_url};
+use housing_platform::settings::Variables;
 pub use housing_storage::DatabaseSettings;
 
 use crate::delivery::RetryPolicy;
@@ -84,7 +84,6 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/notification.db?mode=rwc";
 /// registry-gateway as the dev launcher starts it.
 pub const DEFAULT_REGISTRY_ADDRESS: &str = "http://127.0.0.1:50053";
 
-const DEFAULT_MAX_CONNECTIONS: u32 = 16;
 const DEFAULT_REGISTRY_TIMEOUT: Duration = Duration::from_millis(3_000);
 const DEFAULT_RETRY_INITIAL_BACKOFF: Duration = Duration::from_millis(30_000);
 const DEFAULT_RETRY_MAX_BACKOFF: Duration = Duration::from_millis(3_600_000);
@@ -152,14 +151,11 @@ impl Settings {
 
         let listen_address =
             variables.socket_address_or(LISTEN_ADDRESS_VARIABLE, crate::DEFAULT_LISTEN_ADDRESS)?;
-        // The URL is taken as given, untrimmed, as the service always has.
-        let url = variables.parse_as_given_or(
+        let database = variables.database_or(
             DATABASE_URL_VARIABLE,
             DEFAULT_DATABASE_URL,
-            database_url,
+            DATABASE_MAX_CONNECTIONS_VARIABLE,
         )?;
-        let max_connections =
-            variables.positive_or(DATABASE_MAX_CONNECTIONS_VARIABLE, DEFAULT_MAX_CONNECTIONS)?;
         let registry_address =
             variables.peer_address_or(REGISTRY_ADDRESS_VARIABLE, DEFAULT_REGISTRY_ADDRESS)?;
         let registry_timeout =
@@ -211,10 +207,7 @@ impl Settings {
 
         Ok(Settings {
             listen_address,
-            database: DatabaseSettings {
-                url,
-                max_connections,
-            },
+            database,
             registry: RegistrySettings {
                 address: registry_address,
                 timeout: registry_timeout,

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use housing_platform::settings::SettingsError;
-use housing_platform::settings::{Variables, database_url};
+use housing_platform::settings::Variables;
 pub use housing_storage::DatabaseSettings;
 
 /// Where gRPC is served.
@@ -62,7 +62,6 @@ pub const DEMO_FIXTURE_NAME: &str = "demo";
 /// The value of [`FIXTURES_VARIABLE`] that loads nothing.
 pub const NO_FIXTURES: &str = "none";
 
-const DEFAULT_MAX_CONNECTIONS: u32 = 16;
 const DEFAULT_REGISTER_TIMEOUT: Duration = Duration::from_secs(5);
 const DEFAULT_QUERY_LOG_BATCH_SIZE: usize = 512;
 const QUERY_LOG_QUEUE_CAPACITY: usize = 8192;
@@ -161,14 +160,11 @@ impl Settings {
 
         let listen_address =
             variables.socket_address_or(LISTEN_ADDRESS_VARIABLE, crate::DEFAULT_LISTEN_ADDRESS)?;
-        // The URL is taken as given, untrimmed, as the gateway always has.
-        let url = variables.parse_as_given_or(
+        let database = variables.database_or(
             DATABASE_URL_VARIABLE,
             DEFAULT_DATABASE_URL,
-            database_url,
+            DATABASE_MAX_CONNECTIONS_VARIABLE,
         )?;
-        let max_connections =
-            variables.positive_or(DATABASE_MAX_CONNECTIONS_VARIABLE, DEFAULT_MAX_CONNECTIONS)?;
         let fixtures = parse_fixtures(
             variables
                 .get(FIXTURES_VARIABLE)
@@ -191,10 +187,7 @@ impl Settings {
 
         Ok(Settings {
             listen_address,
-            database: DatabaseSettings {
-                url,
-                max_connections,
-            },
+            database,
             fixtures,
             client_systems,
             register_timeout,

@@ -116,3 +116,24 @@ fn a_list_of_paths_skips_blank_entries() {
     );
     assert!(variables(&[]).paths(SETTING).is_empty());
 }
+
+#[test]
+fn a_database_is_its_trimmed_url_and_its_pool_size() {
+    const POOL: &str = "HOUSING_TEST_POOL";
+    let database = variables(&[(SETTING, " postgres://db/housing ")])
+        .database_or(SETTING, "sqlite::memory:", POOL)
+        .expect("a trimmed URL");
+    assert_eq!(database.url.expose_secret(), "postgres://db/housing");
+    assert_eq!(database.max_connections, DEFAULT_MAX_CONNECTIONS);
+
+    let database = variables(&[(POOL, "4")])
+        .database_or(SETTING, "sqlite::memory:", POOL)
+        .expect("the default URL");
+    assert_eq!(database.url.expose_secret(), "sqlite::memory:");
+    assert_eq!(database.max_connections, 4);
+
+    let error = variables(&[(POOL, "0")])
+        .database_or(SETTING, "sqlite::memory:", POOL)
+        .expect_err("an empty pool");
+    assert!(error.to_string().starts_with(POOL));
+}
