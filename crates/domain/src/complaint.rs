@@ -292,6 +292,26 @@ pub fn term_status(
     }
 }
 
+/// The instant before which an open term that has not ended is due soon, for
+/// listing by term in storage: a term ending at `due` with `now <= due` is
+/// [`ComplaintTermStatus::DueSoon`] by [`term_status`] exactly when
+/// `due < due_soon_before(…)`. It is the local midnight that starts the
+/// (`due_soon_within_working_days` + 1)-th working day after today: every due
+/// day before it has at most the threshold of working days left.
+pub fn due_soon_before(
+    calendar: &WorkingCalendar,
+    now: DateTime<Utc>,
+    due_soon_within_working_days: u32,
+) -> Result<DateTime<Utc>, CalendarError> {
+    let time_zone = calendar.hours().time_zone();
+    let today = now.with_timezone(&time_zone).date_naive();
+    let first_day_not_due_soon =
+        calendar.add_working_days(today, due_soon_within_working_days.saturating_add(1))?;
+    calendar
+        .hours()
+        .instant(first_day_not_due_soon, chrono::NaiveTime::MIN)
+}
+
 /// Where the pre-trial procedure of a complaint stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

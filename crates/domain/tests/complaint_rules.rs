@@ -8,8 +8,8 @@ use housing_domain::calendar::{CalendarError, WorkingCalendar};
 use housing_domain::complaint::{
     AppealedConduct, ComplaintOutcome, ComplaintRoute, ComplaintRouteError, ComplaintSubject,
     ComplaintTermStatus, CourtAccess, FinalAnswer, ForwardingFacts, ForwardingStatus,
-    PretrialStage, Respondent, answer_deadline, court_access, forwarding_status, registration_day,
-    route_to_provider, term_status,
+    PretrialStage, Respondent, answer_deadline, court_access, due_soon_before, forwarding_status,
+    registration_day, route_to_provider, term_status,
 };
 
 fn date(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -292,6 +292,33 @@ fn term_status_counts_working_days_left() {
         status(almaty(2025, 6, 10, 18, 31), 5),
         ComplaintTermStatus::Overdue
     );
+}
+
+#[test]
+fn due_soon_before_agrees_with_term_status_for_every_open_term() {
+    let calendar = calendar();
+    // Every close of hours from 2 to 20 June 2025 (Kurban Ait on the 6th), seen
+    // from every hour of 1 to 12 June, with thresholds 0 to 3.
+    for within in 0..=3 {
+        for now_day in 1..=12 {
+            for now_hour in [0, 9, 13, 18, 23] {
+                let now = almaty(2025, 6, now_day, now_hour, 45);
+                let cutoff = due_soon_before(&calendar, now, within).expect("covered");
+                for due_day in 2..=20 {
+                    let due = almaty(2025, 6, due_day, 18, 30);
+                    if now > due {
+                        continue;
+                    }
+                    let status = term_status(&calendar, due, now, within).expect("covered");
+                    assert_eq!(
+                        status == ComplaintTermStatus::DueSoon,
+                        due < cutoff,
+                        "due {due}, now {now}, within {within}"
+                    );
+                }
+            }
+        }
+    }
 }
 
 // --- COURT_AFTER_PRETRIAL --------------------------------------------------------------------

@@ -8,9 +8,13 @@
 //! * [`settings`] — reading a service's settings from an injectable source of
 //!   variables, with the parsers every service shares.
 //! * [`telemetry`] — the tracing subscriber.
+//! * [`clock`] — the business clock that terms are computed from.
+//! * [`trust_root`] — the EDS root certificate, from a file or the certification centre.
 
 pub mod caller;
+pub mod clock;
 pub mod error;
 pub mod server;
 pub mod settings;
 pub mod telemetry;
+pub mod trust_root;

@@ -30,7 +30,6 @@ pub mod settings;
 mod signature;
 mod startup;
 pub mod storage;
-mod trust;
 mod wire;
 
 pub use settings::Settings;

@@ -32,6 +32,7 @@ use std::time::Duration;
 
 pub use housing_platform::settings::SettingsError;
 use housing_platform::settings::{Variables, positive};
+pub use housing_platform::trust_root::TrustRootSource;
 pub use housing_storage::DatabaseSettings;
 
 use crate::clock::{Clock, SystemClock};
@@ -137,19 +138,6 @@ pub struct PeerSettings {
     pub certification_centre_address: String,
     /// The deadline of each call.
     pub call_timeout: Duration,
-}
-
-/// Where the root certificate that signer certificates must chain to comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TrustRootSource {
-    /// Ask the certification centre (`GetRootCertificate`) at start-up,
-    /// retrying until it answers or the wait is over.
-    CertificationCentre {
-        /// How long to keep asking.
-        wait: Duration,
-    },
-    /// Read a DER certificate from a file.
-    File(PathBuf),
 }
 
 /// Size limits of a submission.

@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use housing_domain::calendar::{CalendarYear, WorkingCalendar};
 use housing_platform::server;
+use housing_platform::trust_root::load_trust_anchors;
 use housing_proto::housing::intake::v1::application_intake_service_server::{
     self, ApplicationIntakeServiceServer,
 };
@@ -25,7 +26,6 @@ use crate::service::IntakeService;
 use crate::settings::Settings;
 use crate::signature::SignatureChecker;
 use crate::storage::{IntakeStore, MIGRATIONS};
-use crate::trust::load_trust_anchors;
 
 /// Room above the largest form for the signature and the request's framing.
 const REQUEST_OVERHEAD_BYTES: usize = 256 * 1024;
@@ -77,7 +77,13 @@ impl Application {
         .context("cannot open the intake database")?;
         let calendar = load_calendar(&settings.calendar_files).await?;
         let peers = Peers::connect_lazily(&settings.peers)?;
-        let trust_anchors = load_trust_anchors(&settings.trust_root, &peers).await?;
+        let trust_anchors = load_trust_anchors(
+            &settings.trust_root,
+            &peers.certification_centre,
+            crate::SERVICE,
+            peers.call_timeout,
+        )
+        .await?;
 
         let store = IntakeStore::new(database.clone());
         let outbox_written = Arc::new(Notify::new());

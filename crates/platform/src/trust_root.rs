@@ -1,47 +1,71 @@
-//! The root certificate signer certificates must chain to: from a configured
-//! DER file, or asked of the certification centre at start-up.
+//! The root certificate that EDS signer certificates must chain to: read
+//! from a configured DER file, or asked of the certification centre at
+//! start-up. Every service that accepts signed documents loads it this way.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use housing_eds::TrustAnchors;
 use housing_proto::housing::registry::v1::GetRootCertificateRequest;
+use housing_proto::housing::registry::v1::certification_centre_service_client::CertificationCentreServiceClient;
+use tonic::transport::Channel;
 
-use crate::peers::Peers;
-use crate::settings::TrustRootSource;
+use crate::caller::Caller;
 
 const FIRST_RETRY_DELAY: Duration = Duration::from_millis(100);
 const LONGEST_RETRY_DELAY: Duration = Duration::from_secs(2);
 
+/// Where the root certificate that signer certificates must chain to comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrustRootSource {
+    /// Ask the certification centre (`GetRootCertificate`) at start-up,
+    /// retrying until it answers or the wait is over.
+    CertificationCentre {
+        /// How long to keep asking.
+        wait: Duration,
+    },
+    /// Read a DER certificate from a file.
+    File(PathBuf),
+}
+
 /// Loads the trusted root. From the centre, the call is repeated with a
 /// growing delay until it answers or `wait` is over: in the all-in-one
 /// launcher and the end-to-end tests the centre may still be starting.
+/// `service` is the calling system's name; each call has `call_timeout`.
 pub async fn load_trust_anchors(
     source: &TrustRootSource,
-    peers: &Peers,
+    centre: &CertificationCentreServiceClient<Channel>,
+    service: &str,
+    call_timeout: Duration,
 ) -> anyhow::Result<TrustAnchors> {
     let root_der = match source {
         TrustRootSource::File(path) => tokio::fs::read(path)
             .await
             .with_context(|| format!("cannot read the trust root {}", path.display()))?,
-        TrustRootSource::CertificationCentre { wait } => root_from_centre(peers, *wait).await?,
+        TrustRootSource::CertificationCentre { wait } => {
+            root_from_centre(centre, service, call_timeout, *wait).await?
+        }
     };
     TrustAnchors::from_root_der(&root_der)
         .context("the trust root is not a usable root certificate")
 }
 
-async fn root_from_centre(peers: &Peers, wait: Duration) -> anyhow::Result<Vec<u8>> {
+async fn root_from_centre(
+    centre: &CertificationCentreServiceClient<Channel>,
+    service: &str,
+    call_timeout: Duration,
+    wait: Duration,
+) -> anyhow::Result<Vec<u8>> {
     let started = Instant::now();
     let mut delay = FIRST_RETRY_DELAY;
     let mut attempts = 0_u32;
     loop {
         attempts += 1;
-        let answer = peers
-            .certification_centre
-            .clone()
-            .get_root_certificate(peers.request(GetRootCertificateRequest {}))
-            .await;
-        match answer {
+        let mut request = tonic::Request::new(GetRootCertificateRequest {});
+        Caller::system(service).attach(request.metadata_mut());
+        request.set_timeout(call_timeout);
+        match centre.clone().get_root_certificate(request).await {
             Ok(response) => {
                 tracing::info!(
                     attempts,
