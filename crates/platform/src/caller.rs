@@ -55,7 +55,8 @@ impl Role {
         }
     }
 
-    fn parse(text: &str) -> Option<Self> {
+    /// The role its metadata text names.
+    pub fn parse(text: &str) -> Option<Self> {
         [
             Role::Citizen,
             Role::Operator,

@@ -8,9 +8,11 @@
 //! * [`settings`] — reading a service's settings from an injectable source of
 //!   variables, with the parsers every service shares.
 //! * [`telemetry`] — the tracing subscriber.
+//! * [`calendar`] — the working calendar, built-in years plus configured files.
 //! * [`clock`] — the business clock that terms are computed from.
 //! * [`trust_root`] — the EDS root certificate, from a file or the certification centre.
 
+pub mod calendar;
 pub mod caller;
 pub mod clock;
 pub mod error;

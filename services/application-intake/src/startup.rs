@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use housing_domain::calendar::{CalendarYear, WorkingCalendar};
 use housing_platform::server;
 use housing_platform::trust_root::load_trust_anchors;
 use housing_proto::housing::intake::v1::application_intake_service_server::{
@@ -75,7 +74,7 @@ impl Application {
         )
         .await
         .context("cannot open the intake database")?;
-        let calendar = load_calendar(&settings.calendar_files).await?;
+        let calendar = housing_platform::calendar::load(&settings.calendar_files).await?;
         let peers = Peers::connect_lazily(&settings.peers)?;
         let trust_anchors = load_trust_anchors(
             &settings.trust_root,
@@ -155,20 +154,4 @@ impl Application {
         self.database.close().await;
         served
     }
-}
-
-/// The built-in years plus the configured files; a file for a built-in year
-/// replaces it (a new Government transfer is announced that way).
-async fn load_calendar(files: &[std::path::PathBuf]) -> anyhow::Result<WorkingCalendar> {
-    let mut calendar = WorkingCalendar::builtin();
-    for path in files {
-        let text = tokio::fs::read_to_string(path)
-            .await
-            .with_context(|| format!("cannot read the calendar file {}", path.display()))?;
-        let year = CalendarYear::from_json(&text)
-            .with_context(|| format!("{} is not a calendar year file", path.display()))?;
-        tracing::info!(year = year.year(), file = %path.display(), "calendar year loaded");
-        calendar = calendar.replace_year(year);
-    }
-    Ok(calendar)
 }

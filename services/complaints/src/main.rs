@@ -1,4 +1,5 @@
 use anyhow::Context;
+use complaints::{Application, Settings};
 use housing_platform::{server, telemetry};
 
 #[tokio::main]
@@ -8,13 +9,10 @@ async fn main() -> anyhow::Result<()> {
         complaints::SERVICE,
         telemetry::LogFormat::from_setting(log_format.as_deref()),
     );
-    let address = std::env::var("HOUSING_LISTEN_ADDRESS")
-        .unwrap_or_else(|_| complaints::DEFAULT_LISTEN_ADDRESS.to_owned())
-        .parse()
-        .context("HOUSING_LISTEN_ADDRESS is not a socket address")?;
-    let listener = server::bind(address)
+    let settings = Settings::from_process_environment().context("invalid settings")?;
+    let application = Application::build(settings).await?;
+    tracing::info!(address = %application.address(), "listening");
+    application
+        .run_until_stopped(server::shutdown_signal())
         .await
-        .with_context(|| format!("cannot listen on {address}"))?;
-    tracing::info!(address = %server::local_address(&listener)?, "listening");
-    complaints::run(listener, server::shutdown_signal()).await
 }
