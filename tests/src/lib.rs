@@ -1,14 +1,17 @@
 //! The whole suite in one process, for end-to-end tests through the public
-//! contracts: [`spawn_suite`] binds a listener for each of the four services
+//! contracts: [`spawn_suite`] binds a listener for each of the five services
 //! first (port 0), then builds registry-gateway (with the demo dataset),
-//! notification, eligibility-verification and application-intake, each with
+//! notification, eligibility-verification, application-intake and
+//! complaints, each with
 //! the others' addresses and a fresh database of its own, and hands out typed
 //! clients acting as a given caller.
 //!
 //! Business time is the demo's: intake and eligibility read a clock that
 //! started at 10:00 on Wednesday 15 April 2026 in Almaty (the acceptance day
 //! of every demo application, docs/demo-dataset.md) and runs at real speed,
-//! so that retries and leases still come due.
+//! so that retries and leases still come due. Complaints reads the same
+//! clock plus an offset that a test may move on ([`Suite::advance_complaints_clock`])
+//! to let complaint terms run out.
 
 pub mod demo;
 
@@ -18,6 +21,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use housing_platform::caller::Caller;
+use housing_proto::housing::complaints::v1::complaints_service_client::ComplaintsServiceClient;
 use housing_proto::housing::eligibility::v1::eligibility_service_client::EligibilityServiceClient;
 use housing_proto::housing::intake::v1::application_intake_service_client::ApplicationIntakeServiceClient;
 use housing_proto::housing::notification::v1::notification_service_client::NotificationServiceClient;
@@ -98,6 +102,20 @@ impl eligibility_verification::clock::Clock for DemoClock {
     }
 }
 
+/// Complaints' clock: the demo clock plus an offset a test moves on.
+#[derive(Debug)]
+pub struct ComplaintsClock {
+    demo: Arc<DemoClock>,
+    extra_micros: std::sync::atomic::AtomicI64,
+}
+
+impl housing_platform::clock::Clock for ComplaintsClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.demo.read()
+            + TimeDelta::microseconds(self.extra_micros.load(std::sync::atomic::Ordering::SeqCst))
+    }
+}
+
 /// Adds the caller's identity to every request.
 #[derive(Debug, Clone)]
 pub struct AttachCaller(Caller);
@@ -148,7 +166,7 @@ async fn until(stopped: oneshot::Receiver<()>) {
     let _ = stopped.await;
 }
 
-/// The four services, running.
+/// The five services, running.
 #[derive(Debug)]
 pub struct Suite {
     /// registry-gateway (and the certification centre).
@@ -159,7 +177,11 @@ pub struct Suite {
     pub eligibility_address: SocketAddr,
     /// application-intake.
     pub intake_address: SocketAddr,
+    /// complaints.
+    pub complaints_address: SocketAddr,
     databases: Vec<TestDatabase>,
+    complaints_database_url: String,
+    complaints_clock: Arc<ComplaintsClock>,
     intake_database_url: String,
     eligibility_pending: Option<(eligibility_verification::Settings, TcpListener)>,
     clock: Arc<DemoClock>,
@@ -167,6 +189,7 @@ pub struct Suite {
     notification: Option<Running>,
     eligibility: Option<Running>,
     intake: Option<Running>,
+    complaints: Option<Running>,
 }
 
 async fn fresh_database(
@@ -198,7 +221,12 @@ pub async fn spawn_suite(options: SuiteOptions) -> anyhow::Result<Suite> {
     let (notification_listener, notification_address) = loopback_listener().await?;
     let (eligibility_listener, eligibility_address) = loopback_listener().await?;
     let (intake_listener, intake_address) = loopback_listener().await?;
+    let (complaints_listener, complaints_address) = loopback_listener().await?;
     let clock = Arc::new(DemoClock::starting_now());
+    let complaints_clock = Arc::new(ComplaintsClock {
+        demo: Arc::clone(&clock),
+        extra_micros: std::sync::atomic::AtomicI64::new(0),
+    });
 
     let gateway_database =
         fresh_database(options.backend, &registry_gateway::storage::MIGRATIONS).await?;
@@ -211,6 +239,8 @@ pub async fn spawn_suite(options: SuiteOptions) -> anyhow::Result<Suite> {
     .await?;
     let intake_database =
         fresh_database(options.backend, &application_intake::storage::MIGRATIONS).await?;
+    let complaints_database =
+        fresh_database(options.backend, &complaints::storage::MIGRATIONS).await?;
 
     let gateway_settings = registry_gateway::Settings::from_variables([
         (
@@ -299,17 +329,36 @@ pub async fn spawn_suite(options: SuiteOptions) -> anyhow::Result<Suite> {
     )
     .await?;
 
+    let complaints_database_url = complaints_database.url.clone();
+    let peers = ComplaintsPeers {
+        intake: intake_address,
+        eligibility: eligibility_address,
+        gateway: gateway_address,
+        notification: notification_address,
+    };
+    let complaints = start_complaints(
+        &complaints_database_url,
+        &peers,
+        complaints_clock.clone(),
+        complaints_listener,
+    )
+    .await?;
+
     Ok(Suite {
         gateway_address,
         notification_address,
         eligibility_address,
         intake_address,
+        complaints_address,
         databases: vec![
             gateway_database,
             notification_database,
             eligibility_database,
             intake_database,
+            complaints_database,
         ],
+        complaints_database_url,
+        complaints_clock,
         intake_database_url,
         eligibility_pending,
         clock,
@@ -317,7 +366,58 @@ pub async fn spawn_suite(options: SuiteOptions) -> anyhow::Result<Suite> {
         notification: Some(notification),
         eligibility,
         intake: Some(intake),
+        complaints: Some(complaints),
     })
+}
+
+/// Where complaints finds its peers.
+struct ComplaintsPeers {
+    intake: SocketAddr,
+    eligibility: SocketAddr,
+    gateway: SocketAddr,
+    notification: SocketAddr,
+}
+
+async fn start_complaints(
+    database_url: &str,
+    peers: &ComplaintsPeers,
+    clock: Arc<ComplaintsClock>,
+    listener: TcpListener,
+) -> anyhow::Result<Running> {
+    let settings = complaints::Settings::from_variables([
+        ("HOUSING_COMPLAINTS_DATABASE_URL", database_url.to_owned()),
+        ("HOUSING_COMPLAINTS_INTAKE_ADDRESS", http(peers.intake)),
+        (
+            "HOUSING_COMPLAINTS_ELIGIBILITY_ADDRESS",
+            http(peers.eligibility),
+        ),
+        (
+            "HOUSING_COMPLAINTS_CERTIFICATION_CENTRE_ADDRESS",
+            http(peers.gateway),
+        ),
+        (
+            "HOUSING_COMPLAINTS_NOTIFICATION_ADDRESS",
+            http(peers.notification),
+        ),
+        ("HOUSING_COMPLAINTS_PEER_TIMEOUT_MS", "2000".to_owned()),
+        (
+            "HOUSING_COMPLAINTS_OUTBOX_POLL_INTERVAL_MS",
+            "100".to_owned(),
+        ),
+        (
+            "HOUSING_COMPLAINTS_OUTBOX_INITIAL_BACKOFF_MS",
+            "50".to_owned(),
+        ),
+        ("HOUSING_COMPLAINTS_OUTBOX_MAX_BACKOFF_MS", "500".to_owned()),
+    ])
+    .context("complaints settings")?
+    .with_clock(clock);
+    let complaints = complaints::Application::build_with_listener(settings, listener)
+        .await
+        .context("complaints builds")?;
+    Ok(Running::spawn(|stopped| {
+        complaints.run_until_stopped(until(stopped))
+    }))
 }
 
 async fn start_eligibility(
@@ -388,6 +488,50 @@ impl Suite {
         NotificationServiceClient::new(Self::channel(self.notification_address, caller))
     }
 
+    /// complaints, as `caller`.
+    pub fn complaints(&self, caller: Caller) -> ComplaintsServiceClient<CallerChannel> {
+        ComplaintsServiceClient::new(Self::channel(self.complaints_address, caller))
+    }
+
+    /// Moves complaints' clock on (intake's and eligibility's stay).
+    pub fn advance_complaints_clock(&self, by: TimeDelta) {
+        self.complaints_clock.extra_micros.fetch_add(
+            by.num_microseconds().unwrap_or(0),
+            std::sync::atomic::Ordering::SeqCst,
+        );
+    }
+
+    /// Stops complaints at once, as a crash would: nothing is drained.
+    pub async fn crash_complaints(&mut self) {
+        if let Some(complaints) = self.complaints.take() {
+            complaints.crash().await;
+        }
+    }
+
+    /// Starts complaints again on its database and address.
+    pub async fn restart_complaints(&mut self) -> anyhow::Result<()> {
+        anyhow::ensure!(self.complaints.is_none(), "complaints is running");
+        let listener = TcpListener::bind(self.complaints_address)
+            .await
+            .context("complaints' address is free again")?;
+        let peers = ComplaintsPeers {
+            intake: self.intake_address,
+            eligibility: self.eligibility_address,
+            gateway: self.gateway_address,
+            notification: self.notification_address,
+        };
+        self.complaints = Some(
+            start_complaints(
+                &self.complaints_database_url,
+                &peers,
+                self.complaints_clock.clone(),
+                listener,
+            )
+            .await?,
+        );
+        Ok(())
+    }
+
     /// The certification centre of the test PKI.
     pub fn certification_centre(&self) -> CertificationCentreServiceClient<Channel> {
         CertificationCentreServiceClient::new(
@@ -438,9 +582,10 @@ impl Suite {
         Ok(())
     }
 
-    /// Stops every service (intake first, the gateway last) and drops the databases.
+    /// Stops every service (complaints first, the gateway last) and drops the databases.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         for running in [
+            self.complaints.take(),
             self.intake.take(),
             self.eligibility.take(),
             self.notification.take(),

@@ -120,11 +120,21 @@ async fn main() -> anyhow::Result<()> {
             .await
     });
 
+    // Complaints also asks the certification centre for the trusted root.
+    let complaints_settings =
+        complaints::Settings::from_process_environment().context("complaints settings")?;
     lines.push(listening(
         complaints::SERVICE,
         server::local_address(&complaints_listener)?,
     ));
-    services.spawn(complaints::run(complaints_listener, shutdown()));
+    let complaints_shutdown = shutdown();
+    services.spawn(async move {
+        complaints::Application::build_with_listener(complaints_settings, complaints_listener)
+            .await
+            .context("complaints cannot start")?
+            .run_until_stopped(complaints_shutdown)
+            .await
+    });
 
     print_banner(&lines);
     wait_for_shutdown_or_failure(&mut services).await?;

@@ -44,7 +44,8 @@ use crate::model::{
 use crate::peers::Peers;
 use crate::signature::SignatureChecker;
 use crate::storage::{
-    ComplaintStore, FileOutcome, ListFilter, NewOutboxMessage, OutboxKind, PageAfter, StoreError,
+    ComplaintStore, DeadlineRange, FileOutcome, ListFilter, NewOutboxMessage, OutboxKind,
+    PageAfter, StoreError,
 };
 
 /// Page size when none is asked for (AIP-158).
@@ -141,7 +142,7 @@ impl Core {
         request: pb::FileComplaintRequest,
     ) -> Result<pb::Complaint, ServiceError> {
         caller.require(&[Role::Citizen, Role::Operator, Role::System])?;
-        let received_at = self.clock.now();
+        let received_at = self.now();
         let SignedDocument {
             content,
             cms_signature,
@@ -294,6 +295,13 @@ impl Core {
         }
     }
 
+    /// The business clock, to the microsecond the database keeps: what a call
+    /// answers is what a later read shows.
+    fn now(&self) -> DateTime<Utc> {
+        let now = self.clock.now();
+        DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+    }
+
     fn replay(
         &self,
         caller: &Caller,
@@ -392,16 +400,25 @@ impl Core {
         if !violations.is_empty() {
             return Err(ServiceError::invalid(violations));
         }
-        let now = self.clock.now();
+        let now = self.now();
         let open_deadline = match term {
             None => None,
             Some(status) => {
                 let cutoff = due_soon_before(&self.calendar, now, self.due_soon_working_days)
                     .map_err(calendar_unavailable)?;
                 Some(match status {
-                    pb::TermStatus::Overdue => (None, Some(now)),
-                    pb::TermStatus::DueSoon => (Some(now), Some(cutoff)),
-                    _ => (Some(cutoff), None),
+                    pb::TermStatus::Overdue => DeadlineRange {
+                        from: None,
+                        until: Some(now),
+                    },
+                    pb::TermStatus::DueSoon => DeadlineRange {
+                        from: Some(now),
+                        until: Some(cutoff),
+                    },
+                    _ => DeadlineRange {
+                        from: Some(cutoff),
+                        until: None,
+                    },
                 })
             }
         };
@@ -478,7 +495,7 @@ impl Core {
                     ),
                 });
             }
-            let now = self.clock.now();
+            let now = self.now();
             let received_on = self
                 .calendar
                 .acceptance_day(now)
@@ -610,7 +627,7 @@ impl Core {
                     message: "the complaint is decided already".to_owned(),
                 });
             }
-            let now = self.clock.now();
+            let now = self.now();
             self.require_decider(caller, &current, outcome, now)?;
             if let Some(remedy) = remedy {
                 self.require_remedy_applies(&current, remedy).await?;
@@ -964,7 +981,7 @@ impl Core {
                 ComplaintTermStatus::Overdue
             };
         }
-        let now = self.clock.now();
+        let now = self.now();
         term_status(
             &self.calendar,
             complaint.deadline,

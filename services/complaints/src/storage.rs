@@ -128,9 +128,32 @@ pub struct ListFilter {
     pub complainant: Option<Iin>,
     /// Only in this state.
     pub state: Option<ComplaintState>,
-    /// Only open complaints whose term in force ends in this range:
-    /// `[from, until)`, either end open.
-    pub open_deadline: Option<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)>,
+    /// Only open complaints whose term in force ends in this range.
+    pub open_deadline: Option<DeadlineRange>,
+}
+
+/// A range of term ends, `[from, until)`; either end may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeadlineRange {
+    /// The earliest end included.
+    pub from: Option<DateTime<Utc>>,
+    /// The first end excluded.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// One read, as logged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessRecord {
+    /// The caller's role.
+    pub caller_role: String,
+    /// The caller's id.
+    pub caller_id: String,
+    /// A citizen caller's IIN.
+    pub caller_iin: Option<String>,
+    /// The RPC.
+    pub action: String,
+    /// The resource names read, space-separated.
+    pub resources: String,
 }
 
 /// The position a page starts after: the last complaint of the previous page.
@@ -311,7 +334,7 @@ impl ComplaintStore {
             let p = next(Value::Text(state.as_str().to_owned()), &mut values);
             conditions.push(format!("state = {p}"));
         }
-        if let Some((from, until)) = &filter.open_deadline {
+        if let Some(DeadlineRange { from, until }) = &filter.open_deadline {
             let p = next(
                 Value::Text(ComplaintState::Decided.as_str().to_owned()),
                 &mut values,
@@ -568,16 +591,26 @@ impl ComplaintStore {
         Ok(())
     }
 
-    /// The reads logged, oldest first: (role, id, IIN, action, resources).
-    pub async fn access_records(
-        &self,
-    ) -> Result<Vec<(String, String, Option<String>, String, String)>, StoreError> {
-        Ok(sqlx::query_as(
+    /// The reads logged, oldest first.
+    pub async fn access_records(&self) -> Result<Vec<AccessRecord>, StoreError> {
+        let rows: Vec<(String, String, Option<String>, String, String)> = sqlx::query_as(
             "SELECT caller_role, caller_id, caller_iin, action, resources FROM access_log \
              ORDER BY read_at_micros, id",
         )
         .fetch_all(self.database.pool())
-        .await?)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(caller_role, caller_id, caller_iin, action, resources)| AccessRecord {
+                    caller_role,
+                    caller_id,
+                    caller_iin,
+                    action,
+                    resources,
+                },
+            )
+            .collect())
     }
 }
 

@@ -7,8 +7,8 @@ use complaints::model::{
     StoredComplaint,
 };
 use complaints::storage::{
-    ComplaintStore, FileOutcome, ListFilter, MIGRATIONS, NewOutboxMessage, OutboxKind, PageAfter,
-    StoreError,
+    AccessRecord, ComplaintStore, DeadlineRange, FileOutcome, ListFilter, MIGRATIONS,
+    NewOutboxMessage, OutboxKind, PageAfter, StoreError,
 };
 use housing_domain::Iin;
 use housing_domain::complaint::{ComplaintOutcome, ComplaintRoute};
@@ -214,7 +214,10 @@ async fn lists_filter_by_party_state_and_open_term_earliest_first(test: &TestDat
         vec![later.id.clone()]
     );
     let overdue = ListFilter {
-        open_deadline: Some((None, Some(day(2)))),
+        open_deadline: Some(DeadlineRange {
+            from: None,
+            until: Some(day(2)),
+        }),
         ..ListFilter::default()
     };
     assert_eq!(
@@ -222,7 +225,10 @@ async fn lists_filter_by_party_state_and_open_term_earliest_first(test: &TestDat
         vec![late.id.clone()]
     );
     let due_soon = ListFilter {
-        open_deadline: Some((Some(day(2)), Some(day(5)))),
+        open_deadline: Some(DeadlineRange {
+            from: Some(day(2)),
+            until: Some(day(5)),
+        }),
         ..ListFilter::default()
     };
     assert_eq!(
@@ -307,13 +313,13 @@ async fn reads_are_logged_with_the_caller(test: &TestDatabase) {
     let records = store.access_records().await.expect("read");
     assert_eq!(
         records,
-        vec![(
-            "citizen".to_owned(),
-            "citizen".to_owned(),
-            Some(COMPLAINANT.to_owned()),
-            "GetComplaint".to_owned(),
-            "complaints/a".to_owned()
-        )]
+        vec![AccessRecord {
+            caller_role: "citizen".to_owned(),
+            caller_id: "citizen".to_owned(),
+            caller_iin: Some(COMPLAINANT.to_owned()),
+            action: "GetComplaint".to_owned(),
+            resources: "complaints/a".to_owned(),
+        }]
     );
 }
 
