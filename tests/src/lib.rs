@@ -19,7 +19,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use housing_platform::caller::Caller;
 use housing_proto::housing::complaints::v1::complaints_service_client::ComplaintsServiceClient;
 use housing_proto::housing::eligibility::v1::eligibility_service_client::EligibilityServiceClient;
@@ -63,13 +63,7 @@ impl Default for SuiteOptions {
     }
 }
 
-/// The instant the demo's business clock starts at: 10:00 in Almaty on
-/// Wednesday 15 April 2026.
-pub fn demo_start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 4, 15, 5, 0, 0)
-        .single()
-        .expect("a valid instant")
-}
+pub use housing_suite::demo::demo_start;
 
 /// A clock that started at [`demo_start`] when the suite started and runs at
 /// real speed. It serves as intake's and eligibility's clock.

@@ -49,6 +49,8 @@ pub async fn standard_services(service_names: &[&str]) -> anyhow::Result<Standar
         let mut builder = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(housing_proto::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            // google.rpc.ErrorInfo and BadRequest, so that grpcurl shows error details.
+            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
             .with_service_name("grpc.health.v1.Health");
         for name in service_names {
             builder = builder.with_service_name(*name);

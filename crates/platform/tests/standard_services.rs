@@ -97,3 +97,30 @@ async fn reflection_lists_the_service_and_health() {
     stop.send(()).expect("server running");
     handle.await.expect("join").expect("clean shutdown");
 }
+
+#[tokio::test]
+async fn reflection_describes_the_error_details_every_error_carries() {
+    let (address, stop, handle) = start().await;
+    let mut reflection = ServerReflectionClient::new(channel(address).await);
+    for symbol in ["google.rpc.ErrorInfo", "google.rpc.BadRequest"] {
+        let request = ServerReflectionRequest {
+            host: String::new(),
+            message_request: Some(MessageRequest::FileContainingSymbol(symbol.to_owned())),
+        };
+        let mut responses = reflection
+            .server_reflection_info(tokio_stream::iter([request]))
+            .await
+            .expect("reflection")
+            .into_inner();
+        let response = responses.next().await.expect("one response").expect("ok");
+        assert!(
+            matches!(
+                response.message_response,
+                Some(MessageResponse::FileDescriptorResponse(_))
+            ),
+            "{symbol} is described"
+        );
+    }
+    stop.send(()).expect("server running");
+    handle.await.expect("join").expect("clean shutdown");
+}

@@ -8,6 +8,12 @@
 //! database is an SQLite file under `./data/` unless configured otherwise;
 //! registry-gateway loads the demo dataset into its database on first start.
 //! A restart keeps the data.
+//!
+//! `housing-suite demo-submit Dnn` files the demo dataset's application of
+//! `Dnn` (docs/demo-dataset.md) against a running suite, as the citizen who
+//! files it: the test PKI issues them a signing certificate, the form is
+//! signed and submitted to intake, and the application's name is printed,
+//! ready for the operators' grpcurl commands (docs/operators.md).
 
 use std::net::SocketAddr;
 
@@ -17,14 +23,90 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-const USAGE: &str = "usage: housing-suite start-dev";
+const USAGE: &str = "usage: housing-suite start-dev | housing-suite demo-submit <Dnn>";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let command = std::env::args().nth(1);
-    if command.as_deref() != Some("start-dev") {
-        anyhow::bail!(USAGE);
+    let mut arguments = std::env::args().skip(1);
+    match (
+        arguments.next().as_deref(),
+        arguments.next(),
+        arguments.next(),
+    ) {
+        (Some("start-dev"), None, None) => start_dev().await,
+        (Some("demo-submit"), Some(number), None) => demo_submit(&number).await,
+        _ => anyhow::bail!(USAGE),
     }
+}
+
+/// Files the demo application of `number` against the suite on its default addresses.
+async fn demo_submit(number: &str) -> anyhow::Result<()> {
+    use housing_proto::housing::common::v1 as common;
+    use housing_proto::housing::intake::v1 as intake;
+    use housing_proto::housing::intake::v1::application_intake_service_client::ApplicationIntakeServiceClient;
+    use housing_proto::housing::registry::v1 as registry;
+    use housing_proto::housing::registry::v1::certification_centre_service_client::CertificationCentreServiceClient;
+    use prost::Message;
+
+    let demo = housing_suite::demo::find(number)
+        .with_context(|| format!("{number} is not an application of the demo dataset"))?;
+    let filer = demo.filer();
+    let now = chrono::Utc::now();
+    let timestamp = |instant: chrono::DateTime<chrono::Utc>| prost_types::Timestamp {
+        seconds: instant.timestamp(),
+        nanos: 0,
+    };
+    let centre_address = format!("http://{}", registry_gateway::DEFAULT_LISTEN_ADDRESS);
+    let key = CertificationCentreServiceClient::connect(centre_address.clone())
+        .await
+        .with_context(|| format!("the certification centre at {centre_address} does not answer"))?
+        .issue_certificate(registry::IssueCertificateRequest {
+            iin: filer.clone(),
+            common_name: "DEMO PERSON".to_owned(),
+            purpose: registry::KeyPurpose::Signing as i32,
+            not_before: Some(timestamp(now - chrono::TimeDelta::days(1))),
+            not_after: Some(timestamp(now + chrono::TimeDelta::days(365))),
+        })
+        .await
+        .context("the certification centre issues no signing certificate")?
+        .into_inner();
+    let content = demo.form().encode_to_vec();
+    let cms_signature = housing_eds::sign_detached(
+        &content,
+        &key.certificate_der,
+        &key.private_key_pkcs8_der,
+        now - chrono::TimeDelta::minutes(1),
+    )
+    .context("the test key cannot sign")?;
+    let intake_address = format!("http://{}", application_intake::DEFAULT_LISTEN_ADDRESS);
+    let mut request = tonic::Request::new(intake::SubmitApplicationRequest {
+        request_id: uuid::Uuid::new_v4().to_string(),
+        signed_form: Some(common::SignedDocument {
+            content,
+            cms_signature,
+        }),
+    });
+    housing_platform::caller::Caller::citizen(
+        housing_domain::Iin::parse(&filer).context("the demo filer's IIN")?,
+    )
+    .attach(request.metadata_mut());
+    let application = ApplicationIntakeServiceClient::connect(intake_address.clone())
+        .await
+        .with_context(|| format!("application-intake at {intake_address} does not answer"))?
+        .submit_application(request)
+        .await
+        .map_err(|status| {
+            anyhow::anyhow!("intake refused: {:?} {}", status.code(), status.message())
+        })?
+        .into_inner()
+        .application
+        .context("intake answered without an application")?;
+    // The name alone, on standard output, so that scripts can use it.
+    println!("{}", application.name);
+    Ok(())
+}
+
+async fn start_dev() -> anyhow::Result<()> {
     let log_format = std::env::var("HOUSING_LOG_FORMAT").ok();
     telemetry::init(
         "housing-suite",
@@ -167,6 +249,14 @@ fn print_banner(lines: &[String]) {
         println!("{line}");
     }
     println!("\nhealth: grpcurl -plaintext 127.0.0.1:50051 grpc.health.v1.Health/Check");
+    println!("a demo application (docs/demo-dataset.md), then its decision:");
+    println!("  APP=$(cargo run -q -p housing-suite -- demo-submit D14)");
+    println!(
+        "  grpcurl -plaintext -H 'x-caller-role: operator' -H 'x-caller-id: operator-1' \\\n    \
+         -d \"{{\\\"name\\\": \\\"$APP\\\"}}\" 127.0.0.1:50051 \\\n    \
+         housing.intake.v1.ApplicationIntakeService/GetApplication"
+    );
+    println!("operators' tasks: docs/operators.md");
     println!("Ctrl-C stops everything.");
 }
 

@@ -1,0 +1,244 @@
+//! docs/operators.md cannot rot: this test starts `housing-suite start-dev`
+//! in an empty directory, on its documented addresses, and runs every `sh`
+//! block of the guide in order with a real grpcurl. A block whose first line
+//! is `# expect: <Code>` must fail with that gRPC code; every other block
+//! must succeed.
+//!
+//! grpcurl comes from `scripts/setup.sh` (`.tools/venv/bin`, on the PATH of
+//! `scripts/test.sh`). Without it the test fails rather than pass silently;
+//! `HOUSING_TEST_SKIP_GRPCURL=1` skips it on purpose.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const GUIDE: &str = include_str!("../../../docs/operators.md");
+const SKIP_VARIABLE: &str = "HOUSING_TEST_SKIP_GRPCURL";
+const PORTS: [u16; 5] = [50051, 50052, 50053, 50054, 50055];
+
+/// One `sh` block of the guide.
+#[derive(Debug)]
+struct Block {
+    script: String,
+    expected_failure: Option<String>,
+}
+
+fn blocks(markdown: &str) -> Vec<Block> {
+    let mut found = Vec::new();
+    let mut current: Option<Vec<&str>> = None;
+    for line in markdown.lines() {
+        match (&mut current, line.trim_end()) {
+            (None, "```sh") => current = Some(Vec::new()),
+            (Some(lines), "```") => {
+                let expected_failure = lines
+                    .first()
+                    .and_then(|first| first.strip_prefix("# expect: "))
+                    .map(str::to_owned);
+                found.push(Block {
+                    script: lines.join("\n"),
+                    expected_failure,
+                });
+                current = None;
+            }
+            (Some(lines), _) => lines.push(line),
+            (None, _) => {}
+        }
+    }
+    assert!(current.is_none(), "an sh block of the guide is not closed");
+    found
+}
+
+/// The whole guide as one bash script: variables set in one block serve the next.
+fn script(blocks: &[Block]) -> String {
+    let mut script = String::from("set -euo pipefail\n");
+    for (index, block) in blocks.iter().enumerate() {
+        script.push_str(&format!("echo '--- block {}'\n", index + 1));
+        match &block.expected_failure {
+            None => {
+                script.push_str(&block.script);
+                script.push('\n');
+            }
+            Some(code) => script.push_str(&format!(
+                "if out=$( {{\n{}\n}} 2>&1 ); then\n  echo \"$out\"; echo 'block {n}: expected {code}, but it succeeded'; exit 1\nfi\n\
+                 echo \"$out\"\ngrep -q 'Code: {code}' <<<\"$out\" || {{ echo 'block {n}: expected {code}'; exit 1; }}\n",
+                block.script,
+                n = index + 1,
+            )),
+        }
+    }
+    script
+}
+
+fn on_path(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|directory| directory.join(program))
+            .find(|candidate| candidate.is_file())
+    })
+}
+
+struct Suite {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Suite {
+    fn start(directory: &Path) -> Self {
+        for port in PORTS {
+            assert!(
+                std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(),
+                "port {port} is taken: stop the suite running on this machine before the tests"
+            );
+        }
+        let log = directory.join("suite.log");
+        let output = std::fs::File::create(&log).expect("a log file");
+        let child = Command::new(env!("CARGO_BIN_EXE_housing-suite"))
+            .arg("start-dev")
+            .current_dir(directory)
+            .env("NO_COLOR", "1")
+            .stdout(output.try_clone().expect("the log file"))
+            .stderr(output)
+            .spawn()
+            .expect("housing-suite starts");
+        Self { child, log }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Ctrl-C, and the suite must stop cleanly.
+    fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        // bash's own kill: no procps needed.
+        let signalled = Command::new("bash")
+            .args(["-c", &format!("kill -INT {pid}")])
+            .status()
+            .expect("bash runs");
+        assert!(signalled.success());
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the suite's status") {
+                assert!(
+                    status.success(),
+                    "the suite stopped with {status}:\n{}",
+                    self.log()
+                );
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the suite did not stop on Ctrl-C:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Suite {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn the_guide_has_commands_for_every_operator_task() {
+    let guide = blocks(GUIDE);
+    let all = guide
+        .iter()
+        .map(|block| block.script.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for rpc in [
+        "GetApplication",
+        "ListHearings",
+        "DecideAfterHearing",
+        "ReevaluateCase",
+        "TERM_STATUS_OVERDUE",
+        "ListQueryLogEntries",
+        "grpc.health.v1.Health/Check",
+    ] {
+        assert!(all.contains(rpc), "the guide runs {rpc}");
+    }
+}
+
+#[test]
+fn every_command_of_the_operators_guide_works_against_the_running_suite() {
+    let Some(grpcurl) = on_path("grpcurl") else {
+        if std::env::var_os(SKIP_VARIABLE).is_some() {
+            return;
+        }
+        panic!(
+            "grpcurl is not on the PATH: run the tests with scripts/test.sh, \
+             or set {SKIP_VARIABLE}=1 to skip this test on purpose"
+        );
+    };
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let suite = Suite::start(directory.path());
+
+    // Complaints starts last (it waits for the certification centre's root).
+    let started = Instant::now();
+    loop {
+        let up = Command::new(&grpcurl)
+            .args([
+                "-plaintext",
+                "127.0.0.1:50055",
+                "grpc.health.v1.Health/Check",
+            ])
+            .output()
+            .expect("grpcurl runs");
+        if up.status.success() {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the suite did not come up:\n{}",
+            suite.log()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+
+    let script_path = directory.path().join("guide.sh");
+    std::fs::write(&script_path, script(&blocks(GUIDE))).expect("the script is written");
+    let binary_directory = Path::new(env!("CARGO_BIN_EXE_housing-suite"))
+        .parent()
+        .expect("the binary's directory")
+        .to_path_buf();
+    let path = std::env::join_paths(std::iter::once(binary_directory).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .expect("a PATH");
+    let run = Command::new("bash")
+        .arg(&script_path)
+        .current_dir(directory.path())
+        .env("PATH", path)
+        .stdin(Stdio::null())
+        .output()
+        .expect("bash runs");
+    let output = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        run.status.success(),
+        "a command of docs/operators.md failed:\n{output}\n--- suite log ---\n{}",
+        suite.log()
+    );
+    assert!(output.contains("\"status\": \"SERVING\""), "{output}");
+    assert!(output.contains("\"intact\": true"), "{output}");
+    suite.stop();
+}
+
+#[test]
+fn expected_failures_are_wrapped_and_plain_blocks_are_not() {
+    let guide = "```sh\necho one\n```\n\n```sh\n# expect: NotFound\nfalse\n```\n";
+    let parsed = blocks(guide);
+    assert_eq!(parsed.len(), 2);
+    assert_eq!(parsed[0].expected_failure, None);
+    assert_eq!(parsed[1].expected_failure.as_deref(), Some("NotFound"));
+    let script = script(&parsed);
+    assert!(script.contains("grep -q 'Code: NotFound'"));
+}
