@@ -153,8 +153,11 @@ impl Caller {
         }
     }
 
-    /// Writes the caller into outgoing request metadata.
+    /// Writes the caller into outgoing request metadata, with the current
+    /// span's trace context (`traceparent`): every call between the suite's
+    /// services is attached this way, so a call that crosses them is one trace.
     pub fn attach(&self, metadata: &mut MetadataMap) {
+        crate::telemetry::inject_trace_context(metadata);
         metadata.insert(ROLE_KEY, MetadataValue::from_static(self.role.as_str()));
         if let Ok(id) = self.id.parse() {
             metadata.insert(ID_KEY, id);
@@ -187,14 +190,16 @@ pub mod gateway_query {
     /// The case (application) the query is for.
     pub const CASE_ID_KEY: &str = "x-case-id";
 
-    /// Attaches the three keys. Values that are not valid metadata are left
-    /// out, and the gateway then refuses the query as unidentified.
+    /// Attaches the three keys, and the current span's trace context. Values
+    /// that are not valid metadata are left out, and the gateway then refuses
+    /// the query as unidentified.
     pub fn attach(
         metadata: &mut MetadataMap,
         client_system: &str,
         on_behalf_of: &str,
         case_id: &str,
     ) {
+        crate::telemetry::inject_trace_context(metadata);
         for (key, value) in [
             (CLIENT_SYSTEM_KEY, client_system),
             (ON_BEHALF_OF_KEY, on_behalf_of),

@@ -81,6 +81,8 @@ pub async fn serve(
         let _ = shutdown_started.send(());
     };
     let server = Server::builder()
+        // One span per call, child of the caller's W3C trace context.
+        .trace_fn(crate::telemetry::request_span)
         .add_routes(routes)
         // TCP_NODELAY: without it Nagle's algorithm meets the client's delayed
         // ACK and a lone unary call waits ~40 ms for its answer to leave.

@@ -108,7 +108,7 @@ async fn demo_submit(number: &str) -> anyhow::Result<()> {
 
 async fn start_dev() -> anyhow::Result<()> {
     let log_format = std::env::var("HOUSING_LOG_FORMAT").ok();
-    telemetry::init(
+    let _telemetry = telemetry::init(
         "housing-suite",
         telemetry::LogFormat::from_setting(log_format.as_deref()),
     );

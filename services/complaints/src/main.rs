@@ -5,7 +5,7 @@ use housing_platform::{server, telemetry};
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let log_format = std::env::var("HOUSING_LOG_FORMAT").ok();
-    telemetry::init(
+    let _telemetry = telemetry::init(
         complaints::SERVICE,
         telemetry::LogFormat::from_setting(log_format.as_deref()),
     );

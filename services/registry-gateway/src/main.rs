@@ -4,7 +4,7 @@ use registry_gateway::cli;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let log_format = std::env::var("HOUSING_LOG_FORMAT").ok();
-    telemetry::init(
+    let _telemetry = telemetry::init(
         registry_gateway::SERVICE,
         telemetry::LogFormat::from_setting(log_format.as_deref()),
     );
