@@ -10,6 +10,7 @@
 //! * [`telemetry`] — the tracing subscriber.
 //! * [`calendar`] — the working calendar, built-in years plus configured files.
 //! * [`clock`] — the business clock that terms are computed from.
+//! * [`signature`] — `SIGNED_WITH_EDS`: verifying a signed document and its certificate's status.
 //! * [`trust_root`] — the EDS root certificate, from a file or the certification centre.
 
 pub mod calendar;
@@ -18,5 +19,6 @@ pub mod clock;
 pub mod error;
 pub mod server;
 pub mod settings;
+pub mod signature;
 pub mod telemetry;
 pub mod trust_root;

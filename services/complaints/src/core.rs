@@ -66,17 +66,25 @@ const STAFF_READERS: [Role; 4] = [
     Role::System,
 ];
 
-/// Everything the calls need.
+/// Everything the calls need; built by `startup`.
 #[derive(Debug, Clone)]
 pub struct Core {
-    store: ComplaintStore,
-    signatures: SignatureChecker,
-    peers: Peers,
-    calendar: Arc<WorkingCalendar>,
-    clock: Arc<dyn Clock>,
-    max_form_bytes: usize,
-    due_soon_working_days: u32,
-    outbox_written: Arc<Notify>,
+    /// The database.
+    pub(crate) store: ComplaintStore,
+    /// The EDS checks.
+    pub(crate) signatures: SignatureChecker,
+    /// The peers.
+    pub(crate) peers: Peers,
+    /// The working calendar.
+    pub(crate) calendar: Arc<WorkingCalendar>,
+    /// The business clock.
+    pub(crate) clock: Arc<dyn Clock>,
+    /// The largest signed complaint.
+    pub(crate) max_form_bytes: usize,
+    /// The due-soon threshold.
+    pub(crate) due_soon_working_days: u32,
+    /// Wakes the dispatcher.
+    pub(crate) outbox_written: Arc<Notify>,
 }
 
 /// A page of complaints and the token of the next.
@@ -88,42 +96,7 @@ pub struct ComplaintPage {
     pub next_page_token: String,
 }
 
-/// The parts of a [`Core`].
-#[derive(Debug)]
-pub struct CoreParts {
-    /// The database.
-    pub store: ComplaintStore,
-    /// The EDS checks.
-    pub signatures: SignatureChecker,
-    /// The peers.
-    pub peers: Peers,
-    /// The working calendar.
-    pub calendar: Arc<WorkingCalendar>,
-    /// The business clock.
-    pub clock: Arc<dyn Clock>,
-    /// The largest signed complaint.
-    pub max_form_bytes: usize,
-    /// The due-soon threshold.
-    pub due_soon_working_days: u32,
-    /// Wakes the dispatcher.
-    pub outbox_written: Arc<Notify>,
-}
-
 impl Core {
-    /// The core over its parts.
-    pub fn new(parts: CoreParts) -> Self {
-        Self {
-            store: parts.store,
-            signatures: parts.signatures,
-            peers: parts.peers,
-            calendar: parts.calendar,
-            clock: parts.clock,
-            max_form_bytes: parts.max_form_bytes,
-            due_soon_working_days: parts.due_soon_working_days,
-            outbox_written: parts.outbox_written,
-        }
-    }
-
     /// Files a signed complaint, or finds the one a replayed request created.
     ///
     /// In order: the caller; the size; the CMS signature and key purpose
@@ -178,7 +151,8 @@ impl Core {
         let wire_form =
             form::decode(&content).map_err(|violation| ServiceError::invalid(vec![violation]))?;
         let valid = form::validate(&wire_form).map_err(ServiceError::invalid)?;
-        SignatureChecker::require_signer(&verified, &valid.complainant)?;
+        self.signatures
+            .require_signer(&verified, &valid.complainant)?;
         self.signatures
             .require_not_revoked(&verified, received_at)
             .await?;

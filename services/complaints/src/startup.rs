@@ -18,7 +18,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tonic::service::Routes;
 
-use crate::core::{Core, CoreParts};
+use crate::core::Core;
 use crate::dispatcher::Dispatcher;
 use crate::peers::Peers;
 use crate::service::ComplaintsApi;
@@ -80,16 +80,16 @@ impl Application {
         .await?;
         let store = ComplaintStore::new(database.clone());
         let outbox_written = Arc::new(Notify::new());
-        let core = Core::new(CoreParts {
+        let core = Core {
             store: store.clone(),
-            signatures: SignatureChecker::new(trust_anchors, peers.clone()),
+            signatures: SignatureChecker::new(trust_anchors, &peers),
             peers: peers.clone(),
             calendar: Arc::new(calendar),
             clock: Arc::clone(&settings.clock),
             max_form_bytes: settings.max_form_bytes,
             due_soon_working_days: settings.due_soon_working_days,
             outbox_written: Arc::clone(&outbox_written),
-        });
+        };
         let dispatcher = Dispatcher::new(store, peers, settings.outbox, outbox_written);
         let standard =
             server::standard_services(&[complaints_service_server::SERVICE_NAME]).await?;

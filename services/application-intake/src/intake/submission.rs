@@ -14,7 +14,6 @@ use crate::form;
 use crate::model::{
     Actor, ApplicationId, ApplicationState, SignatureRecord, StoredApplication, active_key,
 };
-use crate::signature::SignatureChecker;
 use crate::storage::{NewEvent, NewOutboxMessage, NewSubmission, OutboxKind, SubmitOutcome};
 use crate::wire::{date, timestamp};
 
@@ -83,7 +82,8 @@ impl Intake {
             form::decode(&content).map_err(|violation| ServiceError::invalid(vec![violation]))?;
         let valid = form::validate(wire_form, &self.limits, received_at, acceptance_date)
             .map_err(ServiceError::invalid)?;
-        SignatureChecker::check_signer(&verified, revocation, &valid.application)?;
+        self.signatures
+            .check_signer(&verified, revocation, &valid.application)?;
         let term = processing_term(valid.application.track);
         let processing_deadline = self
             .calendar
