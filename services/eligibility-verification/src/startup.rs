@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use housing_domain::calendar::{CalendarYear, WorkingCalendar};
 use housing_platform::server;
 use housing_proto::housing::eligibility::v1::eligibility_service_server::{
     self, EligibilityServiceServer,
@@ -57,7 +56,7 @@ impl Application {
         settings: Settings,
         listener: TcpListener,
     ) -> anyhow::Result<Self> {
-        let calendar = load_calendar(&settings.calendar_files)?;
+        let calendar = housing_platform::calendar::load(&settings.calendar_files).await?;
         let url = settings.database.url.expose_secret();
         let database = Database::connect(
             url,
@@ -175,21 +174,6 @@ impl Application {
         self.engine.store().database().close().await;
         served
     }
-}
-
-/// The built-in calendar with the configured year files on top (a file
-/// replaces the built-in year of the same number: a deliberate update).
-fn load_calendar(files: &[std::path::PathBuf]) -> anyhow::Result<WorkingCalendar> {
-    let mut calendar = WorkingCalendar::builtin();
-    for file in files {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read the calendar file {}", file.display()))?;
-        let year = CalendarYear::from_json(&text)
-            .with_context(|| format!("the calendar file {} is invalid", file.display()))?;
-        tracing::info!(year = year.year(), file = %file.display(), "calendar year loaded");
-        calendar = calendar.replace_year(year);
-    }
-    Ok(calendar)
 }
 
 /// A channel to a peer, connected on first use and shared by every call.
