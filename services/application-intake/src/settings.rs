@@ -21,9 +21,11 @@
 //! | `HOUSING_INTAKE_OUTBOX_INITIAL_BACKOFF_MS` | `250` | first retry delay after a failed hand-over |
 //! | `HOUSING_INTAKE_OUTBOX_MAX_BACKOFF_MS` | `60000` | ceiling of the doubling retry delay |
 //! | `HOUSING_CALENDAR_FILES` | unset | comma-separated calendar year files (docs/calendar.md) beyond the built-in years |
+//! | `HOUSING_BUSINESS_CLOCK_SHIFT_SECONDS` | `0` | business time = system time + this many seconds, for demonstrations and tests on fixed-date data (warned at start-up) |
 //!
-//! The clock that stamps receipt is not a variable: it is the system clock
-//! unless a test injects another ([`Settings::clock`]).
+//! The clock that stamps receipt is the business clock
+//! ([`housing_platform::clock::business_clock`]) unless a test injects another
+//! ([`Settings::clock`]).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -35,7 +37,7 @@ use housing_platform::settings::{Variables, positive};
 pub use housing_platform::trust_root::TrustRootSource;
 pub use housing_storage::DatabaseSettings;
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 
 /// Where gRPC is served.
 pub const LISTEN_ADDRESS_VARIABLE: &str = "HOUSING_LISTEN_ADDRESS";
@@ -125,7 +127,7 @@ pub struct Settings {
     /// Calendar year files loaded beyond the built-in years.
     pub calendar_files: Vec<PathBuf>,
     /// The clock that stamps the receipt of an application (and so its
-    /// acceptance day). The system clock unless a test injects another.
+    /// acceptance day): the business clock, unless a test injects another.
     pub clock: Arc<dyn Clock>,
 }
 
@@ -262,7 +264,7 @@ impl Settings {
                 max_backoff,
             },
             calendar_files,
-            clock: Arc::new(SystemClock),
+            clock: housing_platform::clock::business_clock(&variables)?,
         })
     }
 

@@ -22,16 +22,18 @@
 //! | `HOUSING_COMPLAINTS_OUTBOX_MAX_BACKOFF_MS` | `60000` | ceiling of the doubling retry delay |
 //! | `HOUSING_COMPLAINTS_OUTBOX_MAX_ATTEMPTS` | `50` | a message failing this often is abandoned (with an error in the log) |
 //! | `HOUSING_CALENDAR_FILES` | unset | comma-separated calendar year files (docs/calendar.md) beyond the built-in years |
+//! | `HOUSING_BUSINESS_CLOCK_SHIFT_SECONDS` | `0` | business time = system time + this many seconds, for demonstrations and tests on fixed-date data (warned at start-up) |
 //!
-//! The business clock is not a variable: the system clock unless a test
-//! injects another ([`Settings::with_clock`]).
+//! The business clock is the system clock, shifted by
+//! `HOUSING_BUSINESS_CLOCK_SHIFT_SECONDS` when set, unless a test injects
+//! another ([`Settings::with_clock`]).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use housing_platform::clock::{Clock, SystemClock};
+use housing_platform::clock::Clock;
 pub use housing_platform::settings::SettingsError;
 use housing_platform::settings::{Variables, positive};
 pub use housing_platform::trust_root::TrustRootSource;
@@ -261,7 +263,7 @@ impl Settings {
             due_soon_working_days,
             outbox,
             calendar_files: variables.paths(CALENDAR_FILES_VARIABLE),
-            clock: Arc::new(SystemClock),
+            clock: housing_platform::clock::business_clock(&variables)?,
         })
     }
 

@@ -4,62 +4,7 @@
 //! "now", so the service reads time only through [`Clock`]: production uses
 //! [`SystemClock`], tests a [`ManualClock`] they move forward instead of
 //! sleeping. One clock for everything keeps the stored data coherent (a retry
-//! time and a processing deadline are on the same time line).
+//! time and a processing deadline are on the same time line). The clock is
+//! the suite's business clock ([`housing_platform::clock`]).
 
-use std::fmt::Debug;
-use std::sync::{Mutex, MutexGuard, PoisonError};
-
-use chrono::{DateTime, TimeDelta, Utc};
-
-/// A source of the current instant.
-pub trait Clock: Send + Sync + Debug {
-    /// Now.
-    fn now(&self) -> DateTime<Utc>;
-}
-
-/// The system clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
-
-/// A clock that shows what it was set to, for tests and demonstrations.
-#[derive(Debug)]
-pub struct ManualClock {
-    now: Mutex<DateTime<Utc>>,
-}
-
-impl ManualClock {
-    /// A clock stopped at `now`.
-    pub fn new(now: DateTime<Utc>) -> Self {
-        Self {
-            now: Mutex::new(now),
-        }
-    }
-
-    /// Sets the clock.
-    pub fn set(&self, now: DateTime<Utc>) {
-        *self.lock() = now;
-    }
-
-    /// Moves the clock on.
-    pub fn advance(&self, by: TimeDelta) {
-        let mut now = self.lock();
-        *now = now.checked_add_signed(by).unwrap_or(*now);
-    }
-
-    fn lock(&self) -> MutexGuard<'_, DateTime<Utc>> {
-        // A panic while holding the lock cannot leave an instant half-written.
-        self.now.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.lock()
-    }
-}
+pub use housing_platform::clock::{Clock, ManualClock, ShiftedClock, SystemClock};

@@ -30,6 +30,7 @@
 //! | `HOUSING_ELIGIBILITY_HEARING_METHOD` | `written-personal-account` | or `video-conference` |
 //! | `HOUSING_ELIGIBILITY_HEARING_SLOT` | `10:00` | local time of hearings (within provider hours, not at lunch) |
 //! | `HOUSING_CALENDAR_FILES` | (none) | comma-separated calendar year files (docs/calendar.md); a file replaces the built-in year of the same number |
+//! | `HOUSING_BUSINESS_CLOCK_SHIFT_SECONDS` | `0` | business time = system time + this many seconds, for demonstrations and tests on fixed-date data (warned at start-up) |
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -42,7 +43,7 @@ pub use housing_platform::settings::SettingsError;
 use housing_platform::settings::Variables;
 pub use housing_storage::DatabaseSettings;
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::model::HearingMethod;
 
 /// Where gRPC is served (shared by every service).
@@ -152,8 +153,9 @@ pub struct Settings {
     pub hearing: HearingSettings,
     /// Calendar year files loaded on top of the built-in calendar.
     pub calendar_files: Vec<PathBuf>,
-    /// Where "now" comes from. Not a variable: the system clock, unless a test
-    /// puts a [`crate::clock::ManualClock`] here.
+    /// Where "now" comes from: the business clock (the system clock, shifted
+    /// by `HOUSING_BUSINESS_CLOCK_SHIFT_SECONDS` when set), unless a test puts
+    /// a [`crate::clock::ManualClock`] here.
     pub clock: Arc<dyn Clock>,
 }
 
@@ -331,7 +333,7 @@ impl Settings {
             outbox,
             hearing,
             calendar_files,
-            clock: Arc::new(SystemClock),
+            clock: housing_platform::clock::business_clock(&variables)?,
         })
     }
 
