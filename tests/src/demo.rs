@@ -20,7 +20,7 @@ use tonic::Status;
 
 pub use housing_suite::demo::*;
 
-use crate::Suite;
+use crate::Endpoints;
 /// A citizen caller.
 pub fn citizen(iin: &str) -> Caller {
     Caller::citizen(Iin::parse(iin).expect("a valid IIN"))
@@ -32,7 +32,7 @@ pub fn operator() -> Caller {
 }
 
 /// A signing certificate and key the test PKI issues to `iin`.
-pub async fn signing_key(suite: &Suite, iin: &str) -> registry::IssueCertificateResponse {
+pub async fn signing_key(suite: &Endpoints, iin: &str) -> registry::IssueCertificateResponse {
     let not_before = demo_start() - TimeDelta::days(30);
     suite
         .certification_centre()
@@ -56,7 +56,7 @@ pub async fn signing_key(suite: &Suite, iin: &str) -> registry::IssueCertificate
 
 /// A SubmitApplication request: `form` signed with `key` a minute ago.
 pub fn signed_request(
-    suite: &Suite,
+    suite: &Endpoints,
     form: &intake::ApplicationForm,
     key: &registry::IssueCertificateResponse,
 ) -> intake::SubmitApplicationRequest {
@@ -78,7 +78,10 @@ pub fn signed_request(
 }
 
 /// The filer signs the demo application and submits it.
-pub async fn submit(suite: &Suite, demo: &DemoApplication) -> Result<intake::Application, Status> {
+pub async fn submit(
+    suite: &Endpoints,
+    demo: &DemoApplication,
+) -> Result<intake::Application, Status> {
     let filer = demo.filer();
     let key = signing_key(suite, &filer).await;
     let request = signed_request(suite, &demo.form(), &key);
@@ -109,7 +112,7 @@ where
 }
 
 /// The application once eligibility's first decision reached intake.
-pub async fn decided(suite: &Suite, filer: &str, name: &str) -> intake::Application {
+pub async fn decided(suite: &Endpoints, filer: &str, name: &str) -> intake::Application {
     eventually(
         "the first decision reaches intake",
         Duration::from_secs(30),
@@ -137,14 +140,20 @@ pub async fn decided(suite: &Suite, filer: &str, name: &str) -> intake::Applicat
 /// Files the demo application and checks its outcome everywhere the
 /// personal account shows it: the application and its history at intake,
 /// the decision at eligibility, the notice at notification.
-pub async fn file_and_check(suite: &Suite, demo: &DemoApplication) {
-    use intake::application::State;
-    let filer = demo.filer();
+pub async fn file_and_check(suite: &Endpoints, demo: &DemoApplication) {
     let submitted = submit(suite, demo)
         .await
         .expect("intake accepts the application");
-    assert_eq!(submitted.state(), State::Submitted);
-    let application = decided(suite, &filer, &submitted.name).await;
+    assert_eq!(submitted.state(), intake::application::State::Submitted);
+    check_outcome(suite, demo, &submitted.name).await;
+}
+
+/// Checks the outcome of the submitted demo application `name` everywhere
+/// the personal account shows it, once eligibility has decided it.
+pub async fn check_outcome(suite: &Endpoints, demo: &DemoApplication, name: &str) {
+    use intake::application::State;
+    let filer = demo.filer();
+    let application = decided(suite, &filer, name).await;
     let who = demo.applicant;
 
     let decision = suite
@@ -280,4 +289,31 @@ pub async fn file_and_check(suite: &Suite, demo: &DemoApplication) {
         demo.text_message,
         "{who}'s text message"
     );
+}
+
+/// Every IIN, name and phone number of the demo dataset: what no log line may hold.
+pub fn personal_values() -> Vec<String> {
+    let document = registry_gateway::fixture::demo_document().expect("the demo dataset parses");
+    let mut values = Vec::new();
+    for person in &document.persons {
+        values.push(person.iin.clone());
+        if let Some(identity) = &person.identity {
+            values.extend(
+                [
+                    &identity.surname,
+                    &identity.given_name,
+                    &identity.patronymic,
+                ]
+                .into_iter()
+                .filter(|name| name.chars().count() >= 4)
+                .cloned(),
+            );
+        }
+        if let Some(mobile) = &person.mobile_phone {
+            values.push(mobile.phone.clone());
+        }
+    }
+    values.sort();
+    values.dedup();
+    values
 }

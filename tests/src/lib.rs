@@ -84,13 +84,7 @@ impl DemoClock {
     }
 }
 
-impl application_intake::clock::Clock for DemoClock {
-    fn now(&self) -> DateTime<Utc> {
-        self.read()
-    }
-}
-
-impl eligibility_verification::clock::Clock for DemoClock {
+impl housing_platform::clock::Clock for DemoClock {
     fn now(&self) -> DateTime<Utc> {
         self.read()
     }
@@ -160,9 +154,12 @@ async fn until(stopped: oneshot::Receiver<()>) {
     let _ = stopped.await;
 }
 
-/// The five services, running.
-#[derive(Debug)]
-pub struct Suite {
+/// Where the five services answer, and the business time they share: a
+/// suite in this process ([`Suite`] dereferences to its endpoints) or a
+/// deployed one, such as the compose stack ([`Endpoints::on_loopback`]).
+/// Hands out typed clients acting as a given caller.
+#[derive(Debug, Clone)]
+pub struct Endpoints {
     /// registry-gateway (and the certification centre).
     pub gateway_address: SocketAddr,
     /// notification.
@@ -173,6 +170,14 @@ pub struct Suite {
     pub intake_address: SocketAddr,
     /// complaints.
     pub complaints_address: SocketAddr,
+    /// Business time minus system time.
+    clock_shift: TimeDelta,
+}
+
+/// The five services, running.
+#[derive(Debug)]
+pub struct Suite {
+    endpoints: Endpoints,
     databases: Vec<TestDatabase>,
     complaints_database_url: String,
     complaints_clock: Arc<ComplaintsClock>,
@@ -339,11 +344,14 @@ pub async fn spawn_suite(options: SuiteOptions) -> anyhow::Result<Suite> {
     .await?;
 
     Ok(Suite {
-        gateway_address,
-        notification_address,
-        eligibility_address,
-        intake_address,
-        complaints_address,
+        endpoints: Endpoints {
+            gateway_address,
+            notification_address,
+            eligibility_address,
+            intake_address,
+            complaints_address,
+            clock_shift: clock.offset,
+        },
         databases: vec![
             gateway_database,
             notification_database,
@@ -459,7 +467,22 @@ async fn start_intake(
     }))
 }
 
-impl Suite {
+impl Endpoints {
+    /// The services on 127.0.0.1 at the given ports (intake, eligibility,
+    /// registry-gateway, notification, complaints), whose business clock is
+    /// the system clock shifted by `clock_shift`.
+    pub fn on_loopback(ports: [u16; 5], clock_shift: TimeDelta) -> Self {
+        let at = |port| SocketAddr::from(([127, 0, 0, 1], port));
+        Self {
+            intake_address: at(ports[0]),
+            eligibility_address: at(ports[1]),
+            gateway_address: at(ports[2]),
+            notification_address: at(ports[3]),
+            complaints_address: at(ports[4]),
+            clock_shift,
+        }
+    }
+
     fn channel(address: SocketAddr, caller: Caller) -> CallerChannel {
         let channel = Endpoint::from_shared(http(address))
             .expect("a loopback endpoint")
@@ -487,6 +510,30 @@ impl Suite {
         ComplaintsServiceClient::new(Self::channel(self.complaints_address, caller))
     }
 
+    /// The certification centre of the test PKI.
+    pub fn certification_centre(&self) -> CertificationCentreServiceClient<Channel> {
+        CertificationCentreServiceClient::new(
+            Endpoint::from_shared(http(self.gateway_address))
+                .expect("a loopback endpoint")
+                .connect_lazy(),
+        )
+    }
+
+    /// The business clock's "now".
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.clock_shift
+    }
+}
+
+impl std::ops::Deref for Suite {
+    type Target = Endpoints;
+
+    fn deref(&self) -> &Endpoints {
+        &self.endpoints
+    }
+}
+
+impl Suite {
     /// Moves complaints' clock on (intake's and eligibility's stay).
     pub fn advance_complaints_clock(&self, by: TimeDelta) {
         self.complaints_clock.extra_micros.fetch_add(
@@ -524,20 +571,6 @@ impl Suite {
             .await?,
         );
         Ok(())
-    }
-
-    /// The certification centre of the test PKI.
-    pub fn certification_centre(&self) -> CertificationCentreServiceClient<Channel> {
-        CertificationCentreServiceClient::new(
-            Endpoint::from_shared(http(self.gateway_address))
-                .expect("a loopback endpoint")
-                .connect_lazy(),
-        )
-    }
-
-    /// The business clock's "now".
-    pub fn now(&self) -> DateTime<Utc> {
-        self.clock.read()
     }
 
     /// Serves eligibility when the suite was started with it deferred.

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 use housing_e2e_tests::demo::{
-    application_of, citizen, decided, eventually, operator, signing_key, submit,
+    application_of, citizen, decided, eventually, operator, personal_values, signing_key, submit,
 };
 use housing_e2e_tests::{Suite, SuiteOptions, spawn_suite};
 use housing_platform::caller::{Caller, Role};
@@ -54,33 +54,6 @@ impl<'a> MakeWriter<'a> for CapturedLines {
     fn make_writer(&'a self) -> Self::Writer {
         self.clone()
     }
-}
-
-/// Every IIN, name and phone number of the demo dataset.
-fn personal_values() -> Vec<String> {
-    let document = registry_gateway::fixture::demo_document().expect("the demo dataset parses");
-    let mut values = Vec::new();
-    for person in &document.persons {
-        values.push(person.iin.clone());
-        if let Some(identity) = &person.identity {
-            values.extend(
-                [
-                    &identity.surname,
-                    &identity.given_name,
-                    &identity.patronymic,
-                ]
-                .into_iter()
-                .filter(|name| name.chars().count() >= 4)
-                .cloned(),
-            );
-        }
-        if let Some(mobile) = &person.mobile_phone {
-            values.push(mobile.phone.clone());
-        }
-    }
-    values.sort();
-    values.dedup();
-    values
 }
 
 async fn file_complaint(suite: &Suite, filer: &str, application: &intake::Application) -> String {
