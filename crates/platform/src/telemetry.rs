@@ -16,9 +16,18 @@
 //! `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`; `OTEL_SERVICE_NAME` overrides the
 //! service name; `OTEL_TRACES_EXPORTER=none` turns export off). Without a
 //! collector, trace ids are still made and propagated, and nothing is sent.
+//!
+//! Work handed over through a table — an outbox row delivered later by a
+//! dispatcher, a case queued for a worker — keeps its trace too: the writer
+//! stores [`current_trace_context`] with the row, and whoever takes the row
+//! up runs in a span made [`with_stored_parent`], so the calls it makes
+//! continue the trace of the call that wrote it. A row with no stored
+//! context (written before the column existed) starts a new trace.
+
+use std::collections::HashMap;
 
 use opentelemetry::propagation::{Extractor, Injector};
-use opentelemetry::trace::TracerProvider as _;
+use opentelemetry::trace::{TraceContextExt as _, TracerProvider as _};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::SdkTracerProvider;
@@ -131,6 +140,53 @@ pub fn inject_trace_context(metadata: &mut MetadataMap) {
     });
 }
 
+/// The current span's W3C trace context as text, to store with work another
+/// task takes up later (an outbox row, a case queued for a worker) and to
+/// hand to [`with_stored_parent`] then: one `name: value` line per field the
+/// propagator writes — `traceparent`, and `tracestate` when there is one.
+/// `None` when there is no trace to continue (no current span, or tracing not
+/// installed). It holds ids and flags only, never personal data.
+pub fn current_trace_context() -> Option<String> {
+    let context = tracing::Span::current().context();
+    let mut fields = HashMap::new();
+    opentelemetry::global::get_text_map_propagator(|propagator| {
+        propagator.inject_context(&context, &mut fields);
+    });
+    let mut fields: Vec<(String, String)> = fields.into_iter().collect();
+    if fields.is_empty() {
+        return None;
+    }
+    fields.sort();
+    let lines: Vec<String> = fields
+        .into_iter()
+        .map(|(name, value)| format!("{name}: {value}"))
+        .collect();
+    Some(lines.join("\n"))
+}
+
+/// Makes `span` a child of the span whose context `stored` holds (text
+/// [`current_trace_context`] produced, read back from a row), so that the
+/// work done in it, and every call it makes, continues that trace. With no
+/// stored context (rows written before the column existed) or text that names
+/// no valid context, `span` keeps its own parent: with none, a new trace.
+/// Call it on a span not yet entered.
+pub fn with_stored_parent(span: tracing::Span, stored: Option<&str>) -> tracing::Span {
+    let Some(stored) = stored else {
+        return span;
+    };
+    let fields: HashMap<String, String> = stored
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+        .collect();
+    let parent =
+        opentelemetry::global::get_text_map_propagator(|propagator| propagator.extract(&fields));
+    if parent.span().span_context().is_valid() {
+        let _ = span.set_parent(parent);
+    }
+    span
+}
+
 /// The span of one inbound call: `rpc.method`, the request id, and the
 /// caller's trace context as parent. Served by every service (`server::serve`).
 pub fn request_span(request: &tonic::codegen::http::Request<()>) -> tracing::Span {
@@ -181,5 +237,101 @@ impl Extractor for HeaderExtractor<'_> {
 
     fn keys(&self) -> Vec<&str> {
         self.0.keys().map(|key| key.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use opentelemetry::trace::{SpanId, TraceId};
+    use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
+    use tracing_subscriber::prelude::*;
+
+    use super::*;
+
+    /// Runs `work` under a subscriber that exports to memory; the finished spans.
+    fn traced(work: impl FnOnce()) -> Vec<SpanData> {
+        opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
+        let exporter = InMemorySpanExporter::default();
+        let provider = SdkTracerProvider::builder()
+            .with_simple_exporter(exporter.clone())
+            .build();
+        let subscriber = tracing_subscriber::registry()
+            .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("test")));
+        tracing::subscriber::with_default(subscriber, work);
+        provider.force_flush().expect("flushed");
+        exporter.get_finished_spans().expect("the spans")
+    }
+
+    fn named<'a>(spans: &'a [SpanData], name: &str) -> &'a SpanData {
+        spans
+            .iter()
+            .find(|span| span.name == name)
+            .expect("the span is exported")
+    }
+
+    #[test]
+    fn a_stored_context_makes_the_taker_a_child_of_the_writer() {
+        let mut stored = None;
+        let spans = traced(|| {
+            let writer = tracing::info_span!("writer");
+            stored = writer.in_scope(current_trace_context);
+            drop(writer);
+            let taker = with_stored_parent(tracing::info_span!("taker"), stored.as_deref());
+            taker.in_scope(|| {});
+        });
+        let writer = named(&spans, "writer");
+        let taker = named(&spans, "taker");
+        let stored = stored.expect("a context is stored");
+        assert!(
+            stored.starts_with(&format!(
+                "traceparent: 00-{}-{}-",
+                writer.span_context.trace_id(),
+                writer.span_context.span_id()
+            )),
+            "{stored}"
+        );
+        assert_eq!(
+            taker.span_context.trace_id(),
+            writer.span_context.trace_id()
+        );
+        assert_eq!(taker.parent_span_id, writer.span_context.span_id());
+    }
+
+    #[test]
+    fn without_a_stored_context_the_taker_starts_a_new_trace() {
+        let mut outside = Some(String::new());
+        let spans = traced(|| {
+            outside = current_trace_context();
+            let writer = tracing::info_span!("writer");
+            writer.in_scope(|| {});
+            drop(writer);
+            for (name, stored) in [
+                ("unset", None),
+                ("garbage", Some("traceparent: not-a-context")),
+                (
+                    "zeros",
+                    Some("traceparent: 00-00000000000000000000000000000000-0000000000000000-01"),
+                ),
+            ] {
+                let span = match name {
+                    "unset" => tracing::info_span!("unset"),
+                    "garbage" => tracing::info_span!("garbage"),
+                    _ => tracing::info_span!("zeros"),
+                };
+                with_stored_parent(span, stored).in_scope(|| {});
+            }
+        });
+        assert_eq!(outside, None, "no span, no context");
+        let writer = named(&spans, "writer");
+        for name in ["unset", "garbage", "zeros"] {
+            let span = named(&spans, name);
+            assert_ne!(span.span_context.trace_id(), TraceId::INVALID);
+            assert_ne!(
+                span.span_context.trace_id(),
+                writer.span_context.trace_id(),
+                "{name}"
+            );
+            assert_eq!(span.parent_span_id, SpanId::INVALID, "{name}");
+        }
     }
 }
