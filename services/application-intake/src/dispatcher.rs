@@ -8,16 +8,22 @@
 //! to a ceiling. A crash at any point means a redelivery, which eligibility
 //! answers with the case it already has (OpenCase is idempotent on the
 //! application name), so nothing is lost and nothing is doubled.
+//!
+//! Each delivery runs in an `outbox.deliver` span whose parent is the trace
+//! context stored with the message, so the call to eligibility continues the
+//! trace of the call that wrote it (the SubmitApplication of the application).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use housing_platform::telemetry;
 use housing_proto::housing::eligibility::v1::{OpenCaseRequest, WithdrawCaseRequest};
 use prost::Message;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 use tonic::Code;
+use tracing::Instrument;
 
 use crate::clock::Clock;
 use crate::model::{Actor, ApplicationState};
@@ -103,7 +109,17 @@ impl Dispatcher {
             let mut deliveries = JoinSet::new();
             for message in due {
                 let dispatcher = self.clone();
-                deliveries.spawn(async move { dispatcher.deliver(message).await });
+                let span = telemetry::with_stored_parent(
+                    tracing::info_span!(
+                        parent: None,
+                        "outbox.deliver",
+                        otel.kind = "consumer",
+                        application = %message.application,
+                        kind = ?message.kind,
+                    ),
+                    message.trace_context.as_deref(),
+                );
+                deliveries.spawn(async move { dispatcher.deliver(message).await }.instrument(span));
             }
             while deliveries.join_next().await.is_some() {}
             if !full_batch {

@@ -1,5 +1,6 @@
 //! The intake store behaves the same on PostgreSQL and SQLite: the active
-//! place, request ids, event ids and the outbox's order and claims.
+//! place, request ids, event ids and the outbox's order, claims and trace
+//! contexts.
 
 use application_intake::model::{
     Actor, ApplicationId, ApplicationState, SignatureRecord, StoredApplication, active_key,
@@ -14,6 +15,10 @@ use housing_domain::eligibility::Kato;
 use housing_storage::testing::TestDatabase;
 
 const APPLICANT: &str = "900101300017";
+
+/// A trace context as `housing_platform::telemetry::current_trace_context` writes it.
+const TRACE_CONTEXT: &str = "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\n\
+     tracestate: congo=t61rcWkgMzE";
 
 fn received() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 4, 15, 5, 0, 0)
@@ -190,8 +195,12 @@ async fn outbox_messages_of_one_application_go_in_order_and_are_claimed_once(
 ) {
     let database = test_database.database.clone();
     let store = IntakeStore::new(database);
-    let first = created(&store, &submission("request-1", "351010000")).await;
-    let withdrawal = NewOutboxMessage::new(OutboxKind::WithdrawCase, b"withdraw".to_vec());
+    let mut opening = submission("request-1", "351010000");
+    opening.open_case.trace_context = Some(TRACE_CONTEXT.to_owned());
+    let first = created(&store, &opening).await;
+    // Written with no trace context (as before the column existed).
+    let mut withdrawal = NewOutboxMessage::new(OutboxKind::WithdrawCase, b"withdraw".to_vec());
+    withdrawal.trace_context = None;
     store
         .change(
             &first,
@@ -206,6 +215,11 @@ async fn outbox_messages_of_one_application_go_in_order_and_are_claimed_once(
     let due = store.due_messages(later, 10).await.expect("due");
     assert_eq!(due.len(), 1, "the withdrawal waits for the opening");
     assert_eq!(due[0].kind, OutboxKind::OpenCase);
+    assert_eq!(
+        due[0].trace_context.as_deref(),
+        Some(TRACE_CONTEXT),
+        "the trace context reads back as written"
+    );
     let lease = later + TimeDelta::seconds(30);
     assert!(store.claim(&due[0], lease).await.expect("claim"));
     assert!(
@@ -222,6 +236,7 @@ async fn outbox_messages_of_one_application_go_in_order_and_are_claimed_once(
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].kind, OutboxKind::WithdrawCase);
     assert_eq!(due[0].payload, b"withdraw");
+    assert_eq!(due[0].trace_context, None);
     store
         .schedule_retry(&due[0], later + TimeDelta::seconds(60), "Unavailable: down")
         .await

@@ -44,15 +44,19 @@ pub struct NewOutboxMessage {
     pub kind: OutboxKind,
     /// The encoded request.
     pub payload: Vec<u8>,
+    /// The W3C trace context of the call that wrote it: its delivery
+    /// continues that trace (`housing_platform::telemetry`).
+    pub trace_context: Option<String>,
 }
 
 impl NewOutboxMessage {
-    /// A message with a fresh id.
+    /// A message with a fresh id, carrying the current span's trace context.
     pub fn new(kind: OutboxKind, payload: Vec<u8>) -> Self {
         Self {
             id: uuid::Uuid::new_v4().simple().to_string(),
             kind,
             payload,
+            trace_context: housing_platform::telemetry::current_trace_context(),
         }
     }
 }
@@ -72,6 +76,9 @@ pub struct DueMessage {
     pub attempts: i64,
     /// The due time it was read with: claiming compares it.
     pub next_attempt_micros: i64,
+    /// The trace context it was written in; `None` for messages written
+    /// before trace contexts were stored.
+    pub trace_context: Option<String>,
 }
 
 /// What completing an `OpenCase` delivery does to the application: it moves
@@ -94,7 +101,8 @@ pub(super) async fn insert_message(
     let now = micros(Utc::now());
     sqlx::query(
         "INSERT INTO intake_outbox (id, application_id, position, kind, payload, \
-         created_at_micros, attempts, next_attempt_micros) VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
+         created_at_micros, attempts, next_attempt_micros, trace_context) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8)",
     )
     .bind(&message.id)
     .bind(application.as_str())
@@ -103,6 +111,7 @@ pub(super) async fn insert_message(
     .bind(&message.payload)
     .bind(micros(created_at))
     .bind(now)
+    .bind(message.trace_context.as_deref())
     .execute(&mut **transaction)
     .await?;
     Ok(())
@@ -118,8 +127,8 @@ impl IntakeStore {
         limit: i64,
     ) -> Result<Vec<DueMessage>, StoreError> {
         let rows = sqlx::query(
-            "SELECT m.id, m.application_id, m.kind, m.payload, m.attempts, m.next_attempt_micros \
-             FROM intake_outbox m \
+            "SELECT m.id, m.application_id, m.kind, m.payload, m.attempts, m.next_attempt_micros, \
+             m.trace_context FROM intake_outbox m \
              WHERE m.delivered_at_micros IS NULL AND m.next_attempt_micros <= $1 \
              AND NOT EXISTS (SELECT 1 FROM intake_outbox earlier \
                  WHERE earlier.application_id = m.application_id \
@@ -143,6 +152,7 @@ impl IntakeStore {
                     payload: row.try_get("payload")?,
                     attempts: row.try_get("attempts")?,
                     next_attempt_micros: row.try_get("next_attempt_micros")?,
+                    trace_context: row.try_get("trace_context")?,
                 })
             })
             .collect()
