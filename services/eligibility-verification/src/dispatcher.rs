@@ -6,17 +6,23 @@
 //! two — is simply delivered again. A failed delivery is retried with
 //! exponential backoff up to a ceiling of attempts, then abandoned with an
 //! error in the log. Messages of one case to one destination go in order.
+//!
+//! Each delivery runs in an `outbox.deliver` span whose parent is the trace
+//! context stored with the message (the evaluation or call that wrote it), so
+//! the call to intake or notification continues the trace of the application.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::TimeDelta;
 use housing_platform::caller::Caller;
+use housing_platform::telemetry;
 use housing_proto::housing::intake::v1::application_intake_service_client::ApplicationIntakeServiceClient;
 use housing_proto::housing::notification::v1::notification_service_client::NotificationServiceClient;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 use tonic::transport::Channel;
+use tracing::Instrument;
 
 use crate::adapter::outbox::{decode_notice, decode_status_event};
 use crate::clock::Clock;
@@ -104,7 +110,17 @@ impl Dispatcher {
         let mut sending = JoinSet::new();
         for message in messages {
             let dispatcher = self.clone();
-            sending.spawn(async move { dispatcher.deliver(message).await });
+            let span = telemetry::with_stored_parent(
+                tracing::info_span!(
+                    parent: None,
+                    "outbox.deliver",
+                    otel.kind = "consumer",
+                    case = %message.case_id.case_name(),
+                    destination = message.destination.as_str(),
+                ),
+                message.trace_context.as_deref(),
+            );
+            sending.spawn(async move { dispatcher.deliver(message).await }.instrument(span));
         }
         let mut delivered = Vec::new();
         while let Some(result) = sending.join_next().await {

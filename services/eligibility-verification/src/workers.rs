@@ -5,15 +5,23 @@
 //! Each runs until the shutdown signal, then finishes what it started. Work
 //! is found in the database, so a crash loses nothing: a claimed case is
 //! taken again when its lease ends, a lapse is found by the next sweep.
+//!
+//! An evaluation runs in an `eligibility.evaluate` span whose parent is the
+//! trace context stored with the case (the OpenCase call that opened it), so
+//! its registry queries and the messages it writes to intake and notification
+//! belong to the trace of the application.
 
 use std::sync::Arc;
 
 use chrono::TimeDelta;
+use housing_platform::telemetry;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
+use tracing::Instrument;
 
 use crate::engine::{Engine, EvaluationOutcome};
 use crate::settings::EvaluationSettings;
+use crate::storage::CaseRecord;
 
 /// Most lapsed hearings handled in one sweep before looking again.
 const LAPSE_BATCH: i64 = 100;
@@ -52,7 +60,10 @@ pub async fn run_evaluation_worker(
                 Ok(cases) => {
                     for case in cases {
                         let engine = engine.clone();
-                        in_flight.spawn(async move { engine.evaluate_claimed(case).await });
+                        let span = evaluation_span(&case);
+                        in_flight.spawn(
+                            async move { engine.evaluate_claimed(case).await }.instrument(span),
+                        );
                     }
                 }
                 Err(error) => tracing::error!(%error, "cannot claim due cases"),
@@ -71,6 +82,20 @@ pub async fn run_evaluation_worker(
     while let Some(finished) = in_flight.join_next().await {
         report_panic(finished);
     }
+}
+
+/// The span of one evaluation of `case`, in the trace of the call that opened it.
+fn evaluation_span(case: &CaseRecord) -> tracing::Span {
+    telemetry::with_stored_parent(
+        tracing::info_span!(
+            parent: None,
+            "eligibility.evaluate",
+            otel.kind = "consumer",
+            case = %case.id.case_name(),
+            attempt = case.registry_attempts + 1,
+        ),
+        case.trace_context.as_deref(),
+    )
 }
 
 fn report_panic(finished: Result<EvaluationOutcome, tokio::task::JoinError>) {

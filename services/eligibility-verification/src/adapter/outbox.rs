@@ -79,10 +79,7 @@ pub fn status_event(event: &StatusEvent<'_>) -> NewOutboxMessage {
             rule_codes: event.rule_codes.clone(),
         }),
     };
-    NewOutboxMessage {
-        destination: Destination::Intake,
-        payload: request.encode_to_vec(),
-    }
+    NewOutboxMessage::new(Destination::Intake, request.encode_to_vec())
 }
 
 /// The rule codes a decision reports: its grounds, or its category outcome.
@@ -259,10 +256,7 @@ pub fn decision_notice(notice: &DecisionNotice<'_>) -> NewOutboxMessage {
             .map(|email| email.as_str().to_owned())
             .unwrap_or_default(),
     };
-    NewOutboxMessage {
-        destination: Destination::Notification,
-        payload: request.encode_to_vec(),
-    }
+    NewOutboxMessage::new(Destination::Notification, request.encode_to_vec())
 }
 
 /// The longest parameter value notification accepts.

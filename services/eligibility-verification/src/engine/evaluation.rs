@@ -9,6 +9,7 @@ use housing_domain::eligibility::{
 };
 use housing_platform::caller::Caller;
 use housing_platform::error::{Reason, ServiceError, Violation};
+use housing_platform::telemetry;
 
 use super::decide::DecisionPlan;
 use super::{ATTEMPTS_ON_CONFLICT, Engine, contended, delta, failed_precondition};
@@ -52,6 +53,8 @@ impl Engine {
             acceptance_date: application.acceptance_date,
             processing_deadline,
             now: self.now(),
+            // The evaluations continue the trace of this call.
+            trace_context: telemetry::current_trace_context(),
         };
         match self.inner.store.insert_case(&case).await {
             Ok(()) => {

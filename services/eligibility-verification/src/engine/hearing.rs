@@ -4,6 +4,8 @@
 
 use housing_platform::caller::Caller;
 use housing_platform::error::ServiceError;
+use housing_platform::telemetry;
+use tracing::Instrument;
 
 use super::decide::DecisionPlan;
 use super::{ATTEMPTS_ON_CONFLICT, Engine, contended, failed_precondition};
@@ -133,6 +135,16 @@ impl Engine {
         if case.state != CaseState::HearingScheduled {
             return Ok(None);
         }
+        // The final denial and its messages belong to the trace of the application.
+        let span = telemetry::with_stored_parent(
+            tracing::info_span!(parent: None, "eligibility.lapse", case = %case_id.case_name()),
+            case.trace_context.as_deref(),
+        );
+        self.lapse_case(case).instrument(span).await
+    }
+
+    async fn lapse_case(&self, case: CaseRecord) -> Result<Option<DecisionRecord>, ServiceError> {
+        let case_id = &case.id;
         let hearing = self.hearing_of(case_id).await?;
         let now = self.now();
         if hearing.state != HearingState::Scheduled || now < hearing.position_deadline {

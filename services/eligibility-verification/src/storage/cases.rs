@@ -51,6 +51,10 @@ pub struct CaseRecord {
     pub update_time: DateTime<Utc>,
     /// The version read; a commit is accepted only if it is still current.
     pub version: i64,
+    /// The trace context of the OpenCase call that opened it: the evaluation
+    /// worker continues that trace. Set once; `None` for cases opened before
+    /// trace contexts were stored.
+    pub trace_context: Option<String>,
 }
 
 impl CaseRecord {
@@ -81,6 +85,7 @@ impl CaseRecord {
             create_time: case.now,
             update_time: case.now,
             version: INITIAL_VERSION,
+            trace_context: case.trace_context,
         }
     }
 
@@ -115,6 +120,8 @@ pub struct NewCase {
     pub processing_deadline: DateTime<Utc>,
     /// Now: the case is due for evaluation at once.
     pub now: DateTime<Utc>,
+    /// The trace context of the call that opens it (`housing_platform::telemetry`).
+    pub trace_context: Option<String>,
 }
 
 /// Which cases to list, and from where.
@@ -136,7 +143,7 @@ const INITIAL_VERSION: i64 = 1;
 const CASE_COLUMNS: &str = "id, request_id, form, applicant_iin, representative_iin, \
     locality_kato, track, submit_time, acceptance_date, processing_deadline, state, \
     decision_count, register_entry_active, registry_attempts, next_attempt_time, \
-    operator_alert_time, create_time, update_time, version";
+    operator_alert_time, create_time, update_time, version, trace_context";
 
 /// The stored name of a track.
 pub(super) fn track_text(track: Track) -> &'static str {
@@ -176,6 +183,7 @@ pub(super) fn case_from_row(row: &sqlx::any::AnyRow) -> Result<CaseRecord, Store
         create_time: columns.instant("create_time")?,
         update_time: columns.instant("update_time")?,
         version: columns.int("version")?,
+        trace_context: columns.optional_text("trace_context")?,
     })
 }
 
@@ -187,8 +195,9 @@ impl Store {
             "INSERT INTO cases (id, request_id, form, applicant_iin, representative_iin, \
              locality_kato, track, submit_time, acceptance_date, processing_deadline, state, \
              decision_count, register_entry_active, registry_attempts, next_attempt_time, \
-             operator_alert_time, create_time, update_time, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, 0, 0, $12, NULL, $12, $12, $13)",
+             operator_alert_time, create_time, update_time, version, trace_context) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, 0, 0, $12, NULL, $12, $12, $13, \
+             $14)",
         )
         .bind(case.id.as_str().to_owned())
         .bind(case.request_id.clone())
@@ -203,6 +212,7 @@ impl Store {
         .bind(CaseState::Verifying.as_str())
         .bind(micros(case.now))
         .bind(INITIAL_VERSION)
+        .bind(case.trace_context.clone())
         .execute(self.pool())
         .await?;
         Ok(())

@@ -5,6 +5,9 @@
 //! Messages of one case to one destination are delivered in the order they
 //! were written: only the oldest pending one of each is ever due, so intake
 //! never sees "denied" before "hearing scheduled".
+//!
+//! Each message keeps the W3C trace context of the span that wrote it, so
+//! that its delivery continues that trace (`housing_platform::telemetry`).
 
 use chrono::{DateTime, Utc};
 
@@ -46,6 +49,19 @@ pub struct NewOutboxMessage {
     pub destination: Destination,
     /// The encoded request, idempotency key included.
     pub payload: Vec<u8>,
+    /// The trace context of the span that made it: its delivery continues it.
+    pub trace_context: Option<String>,
+}
+
+impl NewOutboxMessage {
+    /// A message carrying the current span's trace context.
+    pub fn new(destination: Destination, payload: Vec<u8>) -> Self {
+        Self {
+            destination,
+            payload,
+            trace_context: housing_platform::telemetry::current_trace_context(),
+        }
+    }
 }
 
 /// A pending message, as the dispatcher takes it.
@@ -61,6 +77,9 @@ pub struct OutboxMessage {
     pub payload: Vec<u8>,
     /// Deliveries tried so far.
     pub attempts: i64,
+    /// The trace context it was written in; `None` for messages written
+    /// before trace contexts were stored.
+    pub trace_context: Option<String>,
 }
 
 /// Writes messages inside a commit's transaction, due at once.
@@ -75,11 +94,15 @@ pub(super) async fn insert(
     }
     let mut query = String::from(
         "INSERT INTO outbox (case_id, destination, payload, create_time, attempts, \
-         next_attempt_time) VALUES ",
+         next_attempt_time, trace_context) VALUES ",
     );
-    // $1 the case and $2 now are shared; each message adds its destination and payload.
+    // $1 the case and $2 now are shared; each message adds its destination,
+    // payload and trace context.
     let rows: Vec<String> = (0..messages.len())
-        .map(|index| format!("($1, ${}, ${}, $2, 0, $2)", 3 + 2 * index, 4 + 2 * index))
+        .map(|index| {
+            let first = 3 + 3 * index;
+            format!("($1, ${first}, ${}, $2, 0, $2, ${})", first + 1, first + 2)
+        })
         .collect();
     query.push_str(&rows.join(", "));
     let mut statement = sqlx::query(&query)
@@ -88,7 +111,8 @@ pub(super) async fn insert(
     for message in messages {
         statement = statement
             .bind(message.destination.as_str())
-            .bind(message.payload.clone());
+            .bind(message.payload.clone())
+            .bind(message.trace_context.clone());
     }
     statement.execute(connection).await?;
     Ok(())
@@ -103,7 +127,8 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<OutboxMessage>, StoreError> {
         let rows = sqlx::query(
-            "SELECT o.id, o.case_id, o.destination, o.payload, o.attempts FROM outbox o \
+            "SELECT o.id, o.case_id, o.destination, o.payload, o.attempts, o.trace_context \
+             FROM outbox o \
              WHERE o.delivered_time IS NULL AND o.abandoned_time IS NULL \
              AND o.next_attempt_time <= $1 \
              AND NOT EXISTS (SELECT 1 FROM outbox earlier WHERE earlier.case_id = o.case_id \
@@ -124,6 +149,7 @@ impl Store {
                     destination: columns.parsed("destination", Destination::parse)?,
                     payload: columns.bytes("payload")?,
                     attempts: columns.int("attempts")?,
+                    trace_context: columns.optional_text("trace_context")?,
                 })
             })
             .collect()

@@ -13,6 +13,10 @@ use housing_domain::Iin;
 use housing_domain::eligibility::{Kato, Track};
 use housing_storage::testing::TestDatabase;
 
+/// A trace context as `housing_platform::telemetry::current_trace_context` writes it.
+const TRACE_CONTEXT: &str = "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\n\
+     tracestate: congo=t61rcWkgMzE";
+
 housing_storage::storage_test_suite!(
     &MIGRATIONS;
     a_case_is_opened_once,
@@ -42,6 +46,7 @@ fn new_case(id: &str, locality: &str, submitted: &str) -> NewCase {
         acceptance_date: NaiveDate::from_ymd_opt(2026, 4, 15).expect("a date"),
         processing_deadline: at("2026-04-16T18:30:00+05:00"),
         now: at("2026-04-15T10:00:00+05:00"),
+        trace_context: Some(TRACE_CONTEXT.to_owned()),
     }
 }
 
@@ -93,6 +98,8 @@ async fn a_case_is_opened_once(test_database: &TestDatabase) {
     assert_eq!(stored.state, CaseState::Verifying);
     assert_eq!(stored.next_attempt_time, Some(case.now), "due at once");
     assert_eq!(stored.form, vec![1, 2, 3]);
+    assert_eq!(stored.trace_context.as_deref(), Some(TRACE_CONTEXT));
+    assert_eq!(stored, CaseRecord::opened(case), "read back as written");
 }
 
 async fn a_stale_commit_writes_nothing(test_database: &TestDatabase) {
@@ -102,6 +109,7 @@ async fn a_stale_commit_writes_nothing(test_database: &TestDatabase) {
     let message = NewOutboxMessage {
         destination: Destination::Intake,
         payload: b"event".to_vec(),
+        trace_context: None,
     };
     store
         .commit(change(&case, vec![message.clone()]))
@@ -184,17 +192,19 @@ async fn outbox_messages_of_a_case_and_destination_are_due_one_at_a_time(
     let database = test_database.database.clone();
     let store = Store::new(database);
     let case = open(&store, "app-1", "351010000", "2026-04-15T09:00:00+05:00").await;
-    let message = |destination, payload: &[u8]| NewOutboxMessage {
+    let message = |destination, payload: &[u8], trace_context: Option<&str>| NewOutboxMessage {
         destination,
         payload: payload.to_vec(),
+        trace_context: trace_context.map(str::to_owned),
     };
     store
         .commit(change(
             &case,
             vec![
-                message(Destination::Intake, b"first event"),
-                message(Destination::Notification, b"notice"),
-                message(Destination::Intake, b"second event"),
+                message(Destination::Intake, b"first event", Some(TRACE_CONTEXT)),
+                // Written with no trace context (as before the column existed).
+                message(Destination::Notification, b"notice", None),
+                message(Destination::Intake, b"second event", Some(TRACE_CONTEXT)),
             ],
         ))
         .await
@@ -206,6 +216,8 @@ async fn outbox_messages_of_a_case_and_destination_are_due_one_at_a_time(
         .map(|message| message.payload.as_slice())
         .collect();
     assert_eq!(payloads, [b"first event".as_slice(), b"notice".as_slice()]);
+    assert_eq!(due[0].trace_context.as_deref(), Some(TRACE_CONTEXT));
+    assert_eq!(due[1].trace_context, None);
 
     // The first event fails: the second waits behind it.
     let first = &due[0];
@@ -256,6 +268,11 @@ async fn a_claimed_case_is_not_claimed_again_until_its_lease_ends(test_database:
         .expect("claimed");
     assert_eq!(claimed.len(), 1);
     assert_eq!(claimed[0].version, case.version + 1);
+    assert_eq!(
+        claimed[0].trace_context.as_deref(),
+        Some(TRACE_CONTEXT),
+        "the worker gets the trace to continue"
+    );
     assert!(
         store
             .claim_due_cases(now, lease_end, 10)
@@ -282,6 +299,12 @@ async fn a_claimed_case_is_not_claimed_again_until_its_lease_ends(test_database:
         .commit(change(&again[0], Vec::new()))
         .await
         .expect("the latest claimer writes");
+    let stored = store.case(&case.id).await.expect("read").expect("present");
+    assert_eq!(
+        stored.trace_context.as_deref(),
+        Some(TRACE_CONTEXT),
+        "a change keeps the trace of the case"
+    );
 }
 
 async fn a_confirmed_registration_keeps_its_date_and_decision(test_database: &TestDatabase) {
