@@ -1122,10 +1122,7 @@ fn notice<const N: usize>(
         phone: complaint.phone.clone(),
         email: complaint.email.clone(),
     };
-    NewOutboxMessage {
-        kind: OutboxKind::Notice,
-        payload: request.encode_to_vec(),
-    }
+    NewOutboxMessage::new(OutboxKind::Notice, request.encode_to_vec())
 }
 
 /// The remedy's request to eligibility-verification; idempotent there on
@@ -1149,10 +1146,7 @@ fn remedy_message(complaint: &StoredComplaint, remedy: Remedy, reasons: &str) ->
         }
         .encode_to_vec(),
     };
-    NewOutboxMessage {
-        kind: OutboxKind::of_remedy(remedy),
-        payload,
-    }
+    NewOutboxMessage::new(OutboxKind::of_remedy(remedy), payload)
 }
 
 /// The one translation of storage failures into what callers see.

@@ -9,16 +9,22 @@
 //! NOT_FOUND, PERMISSION_DENIED) or one failing past the ceiling of attempts
 //! is abandoned with an error in the log. A registry fault during a
 //! re-evaluation is UNAVAILABLE at eligibility: retried, never a denial.
+//!
+//! Each delivery runs in an `outbox.deliver` span whose parent is the trace
+//! context stored with the message, so the call to notification or
+//! eligibility continues the trace of the call that wrote it.
 
 use std::sync::Arc;
 
 use chrono::{TimeDelta, Utc};
+use housing_platform::telemetry;
 use housing_proto::housing::eligibility::v1 as eligibility;
 use housing_proto::housing::notification::v1 as notification;
 use prost::Message;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 use tonic::Code;
+use tracing::Instrument;
 
 use crate::peers::Peers;
 use crate::settings::OutboxSettings;
@@ -88,10 +94,23 @@ impl Dispatcher {
         let mut sending = JoinSet::new();
         for message in messages {
             let dispatcher = self.clone();
-            sending.spawn(async move {
-                let sent = dispatcher.send(&message).await;
-                dispatcher.record(&message, sent).await;
-            });
+            let span = telemetry::with_stored_parent(
+                tracing::info_span!(
+                    parent: None,
+                    "outbox.deliver",
+                    otel.kind = "consumer",
+                    complaint = %message.complaint_id,
+                    kind = message.kind.as_str(),
+                ),
+                message.trace_context.as_deref(),
+            );
+            sending.spawn(
+                async move {
+                    let sent = dispatcher.send(&message).await;
+                    dispatcher.record(&message, sent).await;
+                }
+                .instrument(span),
+            );
         }
         while let Some(result) = sending.join_next().await {
             if let Err(error) = result {

@@ -93,6 +93,20 @@ pub struct NewOutboxMessage {
     pub kind: OutboxKind,
     /// The encoded request.
     pub payload: Vec<u8>,
+    /// The W3C trace context of the call that wrote it: its delivery
+    /// continues that trace (`housing_platform::telemetry`).
+    pub trace_context: Option<String>,
+}
+
+impl NewOutboxMessage {
+    /// A message carrying the current span's trace context.
+    pub fn new(kind: OutboxKind, payload: Vec<u8>) -> Self {
+        Self {
+            kind,
+            payload,
+            trace_context: housing_platform::telemetry::current_trace_context(),
+        }
+    }
 }
 
 /// A message waiting for delivery.
@@ -108,6 +122,9 @@ pub struct DueMessage {
     pub payload: Vec<u8>,
     /// Failed attempts so far.
     pub attempts: i64,
+    /// The trace context it was written in; `None` for messages written
+    /// before trace contexts were stored.
+    pub trace_context: Option<String>,
 }
 
 /// How a filing went.
@@ -484,8 +501,8 @@ impl ComplaintStore {
         now: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<DueMessage>, StoreError> {
-        let rows: Vec<(String, String, String, Vec<u8>, i64)> = sqlx::query_as(
-            "SELECT id, complaint_id, kind, payload, attempts FROM complaints_outbox \
+        let rows = sqlx::query(
+            "SELECT id, complaint_id, kind, payload, attempts, trace_context FROM complaints_outbox \
              WHERE delivered_at_micros IS NULL AND abandoned = 0 AND next_attempt_micros <= $1 \
              ORDER BY next_attempt_micros, id LIMIT $2",
         )
@@ -493,15 +510,19 @@ impl ComplaintStore {
         .bind(limit)
         .fetch_all(self.database.pool())
         .await?;
-        rows.into_iter()
-            .map(|(id, complaint_id, kind, payload, attempts)| {
+        rows.iter()
+            .map(|row| {
                 Ok(DueMessage {
-                    id,
-                    complaint_id: ComplaintId::from_stored(&complaint_id)
-                        .ok_or(StoreError::Corrupt("complaint id"))?,
-                    kind: OutboxKind::parse(&kind).ok_or(StoreError::Corrupt("outbox kind"))?,
-                    payload,
-                    attempts,
+                    id: row.try_get("id")?,
+                    complaint_id: ComplaintId::from_stored(
+                        &row.try_get::<String, _>("complaint_id")?,
+                    )
+                    .ok_or(StoreError::Corrupt("complaint id"))?,
+                    kind: OutboxKind::parse(&row.try_get::<String, _>("kind")?)
+                        .ok_or(StoreError::Corrupt("outbox kind"))?,
+                    payload: row.try_get("payload")?,
+                    attempts: row.try_get("attempts")?,
+                    trace_context: row.try_get("trace_context")?,
                 })
             })
             .collect()
@@ -623,7 +644,8 @@ async fn insert_messages(
     for message in messages {
         sqlx::query(
             "INSERT INTO complaints_outbox (id, complaint_id, kind, payload, created_at_micros, \
-             attempts, next_attempt_micros, abandoned) VALUES ($1, $2, $3, $4, $5, 0, $6, 0)",
+             attempts, next_attempt_micros, abandoned, trace_context) \
+             VALUES ($1, $2, $3, $4, $5, 0, $6, 0, $7)",
         )
         .bind(uuid::Uuid::new_v4().simple().to_string())
         .bind(complaint.as_str())
@@ -632,6 +654,7 @@ async fn insert_messages(
         .bind(micros(now))
         // Due at once: the dispatcher runs on system time, not the business clock.
         .bind(micros(Utc::now()))
+        .bind(message.trace_context.clone())
         .execute(&mut **transaction)
         .await?;
     }

@@ -1,5 +1,6 @@
 //! The complaints store behaves the same on PostgreSQL and SQLite: numbering
-//! per year, request ids, stale changes, lists by term and the outbox.
+//! per year, request ids, stale changes, lists by term and the outbox, with
+//! the trace contexts of its messages.
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use complaints::model::{
@@ -17,6 +18,10 @@ use housing_storage::testing::TestDatabase;
 
 const COMPLAINANT: &str = "900101300126";
 const OTHER: &str = "900101300017";
+
+/// A trace context as `housing_platform::telemetry::current_trace_context` writes it.
+const TRACE_CONTEXT: &str = "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\n\
+     tracestate: congo=t61rcWkgMzE";
 
 fn received() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 4, 15, 5, 0, 0)
@@ -62,6 +67,7 @@ fn notice() -> Vec<NewOutboxMessage> {
     vec![NewOutboxMessage {
         kind: OutboxKind::Notice,
         payload: b"registered".to_vec(),
+        trace_context: Some(TRACE_CONTEXT.to_owned()),
     }]
 }
 
@@ -154,9 +160,11 @@ async fn a_stale_change_is_refused_and_a_decision_reads_back(test: &TestDatabase
     store
         .decide(
             &decided,
+            // Written with no trace context (as before the column existed).
             &[NewOutboxMessage {
                 kind: OutboxKind::Register,
                 payload: b"register".to_vec(),
+                trace_context: None,
             }],
         )
         .await
@@ -174,6 +182,7 @@ async fn a_stale_change_is_refused_and_a_decision_reads_back(test: &TestDatabase
         .iter()
         .find(|message| message.kind == OutboxKind::Register)
         .expect("the remedy is due");
+    assert_eq!(register.trace_context, None);
     store
         .mark_delivered(register, Some("cases/x/decisions/2"), Utc::now())
         .await
@@ -269,6 +278,11 @@ async fn outbox_failures_wait_and_abandoned_messages_stop(test: &TestDatabase) {
     let due = store.due_messages(now, 10).await.expect("due");
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].payload, b"registered");
+    assert_eq!(
+        due[0].trace_context.as_deref(),
+        Some(TRACE_CONTEXT),
+        "the trace context reads back as written"
+    );
     store
         .mark_failed(
             &due[0],
