@@ -1,29 +1,107 @@
 //! One call that crosses services is one trace: the W3C trace context a
 //! caller sends reaches every service the call goes through, over the wire
-//! (`traceparent` in gRPC metadata), and no span attribute carries an IIN.
+//! (`traceparent` in gRPC metadata) and through the outboxes and the
+//! evaluation worker (the context stored with the row), so an application is
+//! one trace from intake to notification; and no span attribute carries an
+//! IIN, a name or a phone number of the demo dataset.
 //!
 //! Its own test binary: it installs the process-wide subscriber with an
-//! in-memory span exporter, which every in-process service reports to.
+//! in-memory span exporter, which every in-process service of every test here
+//! reports to; each test picks its own trace out of the spans.
+
+use std::sync::OnceLock;
+use std::time::Duration;
 
 use chrono::TimeDelta;
-use housing_e2e_tests::demo::{application_of, citizen, decided, signing_key, submit};
+use housing_e2e_tests::demo::{
+    application_of, citizen, decided, eventually, personal_values, signing_key, submit,
+};
 use housing_e2e_tests::{SuiteOptions, spawn_suite};
-use housing_platform::telemetry::{self, LogFormat};
+use housing_platform::telemetry::{self, LogFormat, Telemetry};
 use housing_proto::housing::common::v1 as common;
 use housing_proto::housing::complaints::v1 as pb;
-use opentelemetry::trace::TraceContextExt;
-use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider};
+use housing_proto::housing::notification::v1 as notification;
+use opentelemetry::trace::{SpanId, TraceContextExt};
+use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
 use prost::Message;
 use tracing::Instrument;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
+/// The process-wide trace pipeline every test of this binary shares: the
+/// subscriber can be installed once per process, and its guard must outlive
+/// every test (dropping it shuts the pipeline down).
+struct Tracing {
+    exporter: InMemorySpanExporter,
+    provider: SdkTracerProvider,
+    _telemetry: Telemetry,
+}
+
+impl Tracing {
+    fn get() -> &'static Tracing {
+        static TRACING: OnceLock<Tracing> = OnceLock::new();
+        TRACING.get_or_init(|| {
+            let exporter = InMemorySpanExporter::default();
+            let provider = SdkTracerProvider::builder()
+                .with_simple_exporter(exporter.clone())
+                .build();
+            let telemetry =
+                telemetry::install("housing-e2e-tests", LogFormat::Text, provider.clone());
+            Tracing {
+                exporter,
+                provider,
+                _telemetry: telemetry,
+            }
+        })
+    }
+
+    /// Every span finished so far, by every test.
+    fn finished_spans(&self) -> Vec<SpanData> {
+        self.provider.force_flush().expect("the spans are flushed");
+        self.exporter
+            .get_finished_spans()
+            .expect("the exported spans")
+    }
+}
+
+fn attribute(span: &SpanData, key: &str) -> Option<String> {
+    span.attributes
+        .iter()
+        .find(|pair| pair.key.as_str() == key)
+        .map(|pair| pair.value.as_str().into_owned())
+}
+
+/// The spans of one inbound call of `method`, in any trace.
+fn calls<'a>(spans: &'a [SpanData], method: &str) -> Vec<&'a SpanData> {
+    spans
+        .iter()
+        .filter(|span| {
+            span.name == "grpc.request" && attribute(span, "rpc.method").as_deref() == Some(method)
+        })
+        .collect()
+}
+
+/// No IIN, name or phone number of the demo dataset in any attribute of any
+/// span, or of any event (log line) recorded on one.
+fn assert_no_personal_data(spans: &[SpanData]) {
+    let personal = personal_values();
+    for span in spans {
+        let events = span.events.iter().flat_map(|event| event.attributes.iter());
+        for pair in span.attributes.iter().chain(events) {
+            let value = pair.value.as_str();
+            assert!(
+                personal.iter().all(|personal| !value.contains(personal)),
+                "span {} carries personal data in {}",
+                span.name,
+                pair.key
+            );
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_complaint_filed_is_one_trace_through_complaints_intake_eligibility_and_the_centre() {
-    let exporter = InMemorySpanExporter::default();
-    let provider = SdkTracerProvider::builder()
-        .with_simple_exporter(exporter.clone())
-        .build();
-    let _telemetry = telemetry::install("housing-e2e-tests", LogFormat::Text, provider.clone());
+async fn a_complaint_filed_is_one_trace_through_complaints_intake_eligibility_the_centre_and_notification()
+ {
+    let tracing = Tracing::get();
 
     let suite = spawn_suite(SuiteOptions::default())
         .await
@@ -69,22 +147,38 @@ async fn a_complaint_filed_is_one_trace_through_complaints_intake_eligibility_an
     // The portal's own span: the root of the trace.
     let root = tracing::info_span!("portal.file_complaint");
     let trace_id = root.context().span().span_context().trace_id();
-    suite
+    let complaint = suite
         .complaints(citizen(&filer))
         .file_complaint(request)
         .instrument(root)
         .await
-        .expect("the complaint is registered");
+        .expect("the complaint is registered")
+        .into_inner()
+        .complaint
+        .expect("a complaint");
+    // The notice of registration goes through the complaints outbox.
+    eventually(
+        "the complaint's notice is in the personal account",
+        Duration::from_secs(30),
+        || async {
+            suite
+                .notification(citizen(&filer))
+                .list_notifications(notification::ListNotificationsRequest {
+                    recipient_iin: filer.clone(),
+                    ..Default::default()
+                })
+                .await
+                .ok()?
+                .into_inner()
+                .notifications
+                .into_iter()
+                .find(|notice| notice.complaint == complaint.name)
+        },
+    )
+    .await;
     suite.stop().await.expect("the suite stops cleanly");
-    provider.force_flush().expect("the spans are flushed");
 
-    let spans = exporter.get_finished_spans().expect("the exported spans");
-    let attribute = |span: &opentelemetry_sdk::trace::SpanData, key: &str| {
-        span.attributes
-            .iter()
-            .find(|pair| pair.key.as_str() == key)
-            .map(|pair| pair.value.as_str().into_owned())
-    };
+    let spans = tracing.finished_spans();
     let methods: Vec<String> = spans
         .iter()
         .filter(|span| span.span_context.trace_id() == trace_id && span.name == "grpc.request")
@@ -95,6 +189,8 @@ async fn a_complaint_filed_is_one_trace_through_complaints_intake_eligibility_an
         "/housing.registry.v1.CertificationCentreService/CheckCertificateStatus",
         "/housing.intake.v1.ApplicationIntakeService/GetApplication",
         "/housing.eligibility.v1.EligibilityService/GetDecision",
+        // Through the outbox.
+        "/housing.notification.v1.NotificationService/SendNotification",
     ] {
         assert!(
             methods.iter().any(|found| found == method),
@@ -113,20 +209,121 @@ async fn a_complaint_filed_is_one_trace_through_complaints_intake_eligibility_an
         Some("portal-4711")
     );
 
-    // No IIN of the demo dataset in any attribute of any span.
-    let document = registry_gateway::fixture::demo_document().expect("the demo dataset");
-    for span in &spans {
-        for pair in &span.attributes {
-            let value = pair.value.as_str();
-            assert!(
-                document
-                    .persons
-                    .iter()
-                    .all(|person| !value.contains(&person.iin)),
-                "span {} carries an IIN in {}",
-                span.name,
-                pair.key
-            );
-        }
+    assert_no_personal_data(&spans);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_application_is_one_trace_from_intake_through_eligibility_and_the_registers_to_notification()
+ {
+    let tracing = Tracing::get();
+
+    let suite = spawn_suite(SuiteOptions::default())
+        .await
+        .expect("the suite starts");
+    // Registered: decided from the registers, announced to intake and notified.
+    let demo = application_of("D01");
+    let filer = demo.filer();
+    let submitted = submit(&suite, &demo).await.expect("intake accepts");
+    let application = decided(&suite, &filer, &submitted.name).await;
+    eventually(
+        "the notice is in the personal account",
+        Duration::from_secs(30),
+        || async {
+            suite
+                .notification(citizen(&filer))
+                .list_notifications(notification::ListNotificationsRequest {
+                    recipient_iin: filer.clone(),
+                    ..Default::default()
+                })
+                .await
+                .ok()?
+                .into_inner()
+                .notifications
+                .into_iter()
+                .find(|notice| notice.application == application.name)
+        },
+    )
+    .await;
+    suite.stop().await.expect("the suite stops cleanly");
+
+    let spans = tracing.finished_spans();
+    // The citizen's SubmitApplication call (the one that logged this
+    // application; the complaint test submits another), sent with no trace
+    // context: the root of the application's trace.
+    let submission = calls(
+        &spans,
+        "/housing.intake.v1.ApplicationIntakeService/SubmitApplication",
+    )
+    .into_iter()
+    .find(|span| {
+        span.events.iter().any(|event| {
+            event.attributes.iter().any(|pair| {
+                pair.key.as_str() == "application" && pair.value.as_str() == application.name
+            })
+        })
+    })
+    .expect("the SubmitApplication span of the application");
+    assert_eq!(submission.parent_span_id, SpanId::INVALID, "a root span");
+    let trace_id = submission.span_context.trace_id();
+    let in_trace: Vec<&SpanData> = spans
+        .iter()
+        .filter(|span| span.span_context.trace_id() == trace_id)
+        .collect();
+    let methods: Vec<String> = in_trace
+        .iter()
+        .filter(|span| span.name == "grpc.request")
+        .filter_map(|span| attribute(span, "rpc.method"))
+        .collect();
+    for method in [
+        "/housing.intake.v1.ApplicationIntakeService/SubmitApplication",
+        // intake's outbox hands the application over.
+        "/housing.eligibility.v1.EligibilityService/OpenCase",
+        // The evaluation worker asks the registers.
+        "/housing.registry.v1.RegistryGatewayService/QueryRegisters",
+        // eligibility's outbox reports the decision and sends the notice.
+        "/housing.intake.v1.ApplicationIntakeService/RecordApplicationEvent",
+        "/housing.notification.v1.NotificationService/SendNotification",
+    ] {
+        assert!(
+            methods.iter().any(|found| found == method),
+            "{method} is in the trace of the application: {methods:?}"
+        );
     }
+
+    // Each hand-over is a child of the span that wrote it.
+    let span_named = |name: &str| -> Vec<&SpanData> {
+        in_trace
+            .iter()
+            .copied()
+            .filter(|span| span.name == name)
+            .collect()
+    };
+    let opening = calls(
+        &spans,
+        "/housing.eligibility.v1.EligibilityService/OpenCase",
+    )
+    .into_iter()
+    .find(|span| span.span_context.trace_id() == trace_id)
+    .expect("the OpenCase span");
+    assert!(
+        span_named("outbox.deliver")
+            .iter()
+            .any(|span| span.parent_span_id == submission.span_context.span_id()),
+        "intake's delivery of the case continues SubmitApplication"
+    );
+    let evaluations = span_named("eligibility.evaluate");
+    assert!(
+        evaluations
+            .iter()
+            .any(|span| span.parent_span_id == opening.span_context.span_id()),
+        "the evaluation continues OpenCase"
+    );
+    assert!(
+        span_named("outbox.deliver").iter().any(|span| evaluations
+            .iter()
+            .any(|evaluation| span.parent_span_id == evaluation.span_context.span_id())),
+        "eligibility's deliveries continue the evaluation"
+    );
+
+    assert_no_personal_data(&spans);
 }
