@@ -78,11 +78,17 @@ rust_image() {
     mkdir -p "$context/rust"
     cp -a "$sysroot/bin" "$sysroot/lib" "$context/rust/"
     rm -rf "$context/rust/lib/rustlib/src" "$context/rust/share"
+    # The builder fetches crates as this host does, so it trusts the
+    # certificate authorities this host added to Debian's bundle.
+    mkdir -p "$context/ca"
+    cp /usr/local/share/ca-certificates/*.crt "$context/ca/" 2>/dev/null || true
     cat > "$context/Dockerfile" <<DOCKERFILE
 FROM $BASE_IMAGE
 RUN apt-get update \\
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates gcc libc6-dev \\
  && rm -rf /var/lib/apt/lists/*
+COPY ca/ /usr/local/share/ca-certificates/
+RUN update-ca-certificates >/dev/null
 COPY rust/ /usr/local/rust/
 ENV PATH=/usr/local/rust/bin:/usr/local/cargo/bin:\$PATH CARGO_HOME=/usr/local/cargo
 DOCKERFILE

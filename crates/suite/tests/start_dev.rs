@@ -302,3 +302,76 @@ fn a_python_grpcio_client_generated_from_the_contracts_submits_and_reads_an_appl
     assert!(output.contains(" STATE_REGISTERED "), "{output}");
     suite.stop();
 }
+
+#[test]
+fn start_dev_prints_what_it_runs_stops_on_ctrl_c_and_keeps_the_data_across_a_restart() {
+    let Some(grpcurl) = on_path("grpcurl") else {
+        if std::env::var_os(SKIP_VARIABLE).is_some() {
+            return;
+        }
+        panic!(
+            "grpcurl is not on the PATH: run the tests with scripts/test.sh, \
+             or set {SKIP_VARIABLE}=1 to skip this test on purpose"
+        );
+    };
+    let _one = ONE_SUITE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let directory = tempfile::tempdir().expect("a temporary directory");
+
+    let first = Suite::start_serving(directory.path(), &grpcurl);
+    let banner = first.log();
+    for expected in [
+        "storage: SQLite files under ./data/",
+        "application-intake",
+        "127.0.0.1:50051",
+        "127.0.0.1:50055",
+        "43 persons loaded",
+        "demo-submit",
+        "ApplicationIntakeService/GetApplication",
+    ] {
+        assert!(banner.contains(expected), "{expected:?} in:\n{banner}");
+    }
+    let submitted = Command::new(env!("CARGO_BIN_EXE_housing-suite"))
+        .args(["demo-submit", "D14"])
+        .current_dir(directory.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("demo-submit runs");
+    assert!(
+        submitted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&submitted.stderr)
+    );
+    let name = String::from_utf8_lossy(&submitted.stdout).trim().to_owned();
+    assert!(name.starts_with("applications/"), "{name}");
+    first.stop();
+
+    let second = Suite::start_serving(directory.path(), &grpcurl);
+    assert!(
+        second.log().contains("already loaded"),
+        "the demo dataset is not loaded twice:\n{}",
+        second.log()
+    );
+    let read = Command::new(&grpcurl)
+        .args([
+            "-plaintext",
+            "-H",
+            "x-caller-role: operator",
+            "-H",
+            "x-caller-id: operator-1",
+            "-d",
+            &format!("{{\"name\": \"{name}\"}}"),
+            "127.0.0.1:50051",
+            "housing.intake.v1.ApplicationIntakeService/GetApplication",
+        ])
+        .output()
+        .expect("grpcurl runs");
+    let answer = String::from_utf8_lossy(&read.stdout);
+    assert!(
+        read.status.success() && answer.contains(&name),
+        "the application filed before the restart:\n{answer}{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    second.stop();
+}
