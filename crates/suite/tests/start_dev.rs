@@ -94,7 +94,11 @@ struct Suite {
 impl Suite {
     /// Starts the suite and waits until complaints, the last to start, is SERVING.
     fn start_serving(directory: &Path, grpcurl: &Path) -> Self {
-        let suite = Self::start(directory);
+        Self::start_serving_with(directory, grpcurl, &[])
+    }
+
+    fn start_serving_with(directory: &Path, grpcurl: &Path, environment: &[(&str, &str)]) -> Self {
+        let suite = Self::start_with(directory, environment);
         let started = Instant::now();
         loop {
             let up = Command::new(grpcurl)
@@ -117,7 +121,8 @@ impl Suite {
         }
     }
 
-    fn start(directory: &Path) -> Self {
+    /// Starts the suite with `environment` added to its variables.
+    fn start_with(directory: &Path, environment: &[(&str, &str)]) -> Self {
         for port in PORTS {
             assert!(
                 std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(),
@@ -130,6 +135,7 @@ impl Suite {
             .arg("start-dev")
             .current_dir(directory)
             .env("NO_COLOR", "1")
+            .envs(environment.iter().copied())
             .stdout(output.try_clone().expect("the log file"))
             .stderr(output)
             .spawn()
@@ -374,4 +380,124 @@ fn start_dev_prints_what_it_runs_stops_on_ctrl_c_and_keeps_the_data_across_a_res
         String::from_utf8_lossy(&read.stderr)
     );
     second.stop();
+}
+
+/// An OTLP/gRPC collector on a free loopback port that keeps what it receives.
+mod collector {
+    use std::sync::{Arc, Mutex, PoisonError};
+
+    use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
+        TraceService, TraceServiceServer,
+    };
+    use opentelemetry_proto::tonic::collector::trace::v1::{
+        ExportTraceServiceRequest, ExportTraceServiceResponse,
+    };
+
+    #[derive(Debug, Clone, Default)]
+    pub struct Received(Arc<Mutex<Vec<ExportTraceServiceRequest>>>);
+
+    impl Received {
+        pub fn all(&self) -> Vec<ExportTraceServiceRequest> {
+            self.0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone()
+        }
+    }
+
+    #[tonic::async_trait]
+    impl TraceService for Received {
+        async fn export(
+            &self,
+            request: tonic::Request<ExportTraceServiceRequest>,
+        ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
+            self.0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(request.into_inner());
+            Ok(tonic::Response::new(ExportTraceServiceResponse::default()))
+        }
+    }
+
+    /// Serves the collector; returns its address and what it receives.
+    pub async fn start() -> (std::net::SocketAddr, Received) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port");
+        let address = listener.local_addr().expect("an address");
+        let received = Received::default();
+        let service = TraceServiceServer::new(received.clone());
+        tokio::spawn(async move {
+            tonic::transport::Server::builder()
+                .add_service(service)
+                .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener))
+                .await
+        });
+        (address, received)
+    }
+}
+
+#[test]
+fn spans_go_to_the_otlp_collector_the_standard_variables_name() {
+    let Some(grpcurl) = on_path("grpcurl") else {
+        if std::env::var_os(SKIP_VARIABLE).is_some() {
+            return;
+        }
+        panic!(
+            "grpcurl is not on the PATH: run the tests with scripts/test.sh, \
+             or set {SKIP_VARIABLE}=1 to skip this test on purpose"
+        );
+    };
+    let _one = ONE_SUITE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let (address, received) = runtime.block_on(collector::start());
+    let endpoint = format!("http://{address}");
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let suite = Suite::start_serving_with(
+        directory.path(),
+        &grpcurl,
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
+            ("OTEL_SERVICE_NAME", "housing-under-test"),
+        ],
+    );
+    // Ctrl-C: the pipeline flushes what it has not exported yet.
+    suite.stop();
+
+    let exports = received.all();
+    let service_names: Vec<String> = exports
+        .iter()
+        .flat_map(|export| &export.resource_spans)
+        .filter_map(|spans| spans.resource.as_ref())
+        .flat_map(|resource| &resource.attributes)
+        .filter(|attribute| attribute.key == "service.name")
+        .filter_map(|attribute| attribute.value.as_ref())
+        .map(|value| format!("{value:?}"))
+        .collect();
+    assert!(
+        !service_names.is_empty()
+            && service_names
+                .iter()
+                .all(|name| name.contains("housing-under-test")),
+        "{service_names:?}"
+    );
+    let health_checks = exports
+        .iter()
+        .flat_map(|export| &export.resource_spans)
+        .flat_map(|spans| &spans.scope_spans)
+        .flat_map(|scope| &scope.spans)
+        .filter(|span| span.name == "grpc.request")
+        .filter(|span| {
+            span.attributes.iter().any(|attribute| {
+                attribute.key == "rpc.method"
+                    && format!("{:?}", attribute.value).contains("grpc.health.v1.Health/Check")
+            })
+        })
+        .count();
+    assert!(
+        health_checks >= 1,
+        "the health checks made while starting are exported as grpc.request spans"
+    );
 }
