@@ -1,6 +1,8 @@
 //! `housing-platform`: what every service of the suite shares.
 //!
 //! * [`caller`] — who is calling, read from and written to request metadata.
+//! * [`authorization`] — who may call what: the table of roles per RPC, and
+//!   the layer that enforces it on every server.
 //! * [`server`] — binding, the standard services (grpc.health.v1, server
 //!   reflection), serving until a shutdown signal and draining in-flight calls.
 //! * [`error`] — the one mapping from service errors to `tonic::Status`, with
@@ -13,6 +15,7 @@
 //! * [`signature`] — `SIGNED_WITH_EDS`: verifying a signed document and its certificate's status.
 //! * [`trust_root`] — the EDS root certificate, from a file or the certification centre.
 
+pub mod authorization;
 pub mod calendar;
 pub mod caller;
 pub mod clock;

@@ -83,6 +83,8 @@ pub async fn serve(
     let server = Server::builder()
         // One span per call, child of the caller's W3C trace context.
         .trace_fn(crate::telemetry::request_span)
+        // Who may call what (crate::authorization), before any handler runs.
+        .layer(crate::authorization::AuthorizationLayer)
         .add_routes(routes)
         // TCP_NODELAY: without it Nagle's algorithm meets the client's delayed
         // ACK and a lone unary call waits ~40 ms for its answer to leave.
