@@ -4,6 +4,10 @@
 //! * `submission` — SubmitApplication.
 //! * `account` — the personal account: GetApplication, ListApplications, ListApplicationEvents.
 //! * `lifecycle` — WithdrawApplication and RecordApplicationEvent.
+//!
+//! Which roles may call which RPC is declared once, in
+//! `housing_platform::authorization::TABLE`, and enforced before any handler
+//! runs; the core checks only what depends on the data (whose application it is).
 
 use std::sync::Arc;
 
@@ -75,15 +79,6 @@ fn may_read(caller: &Caller, application: &StoredApplication) -> bool {
         Role::Citizen => caller.iin().is_some_and(|iin| application.concerns(iin)),
         role => STAFF_READERS.contains(&role),
     }
-}
-
-/// Fails unless the caller is a citizen or one of the staff readers
-/// (auditors read logs, not applications).
-fn require_reader(caller: &Caller) -> Result<(), ServiceError> {
-    if caller.role() == Role::Citizen {
-        return Ok(());
-    }
-    caller.require(&STAFF_READERS)
 }
 
 /// An application the caller may not see is one that does not exist, for them.

@@ -140,7 +140,6 @@ impl Intake {
         caller: &Caller,
         request: &RecordApplicationEventRequest,
     ) -> Result<StoredApplication, ServiceError> {
-        caller.require(&[Role::System])?;
         let id = ApplicationId::from_name(&request.parent).ok_or_else(|| {
             ServiceError::invalid_field("parent", "must be applications/{application}")
         });

@@ -20,14 +20,11 @@ use crate::wire::{date, timestamp};
 /// The event id of every application's first event.
 pub const SUBMITTED_EVENT_ID: &str = "submitted";
 
-/// Roles that may submit: the citizen who signed, or staff and systems
-/// relaying a citizen's signed form (the signature is what authenticates it).
-const SUBMITTERS: [Role; 3] = [Role::Citizen, Role::Operator, Role::System];
-
 impl Intake {
     /// Accepts a signed application, or finds the one a replayed request created.
     ///
-    /// In order: the caller; the size of the signed content; the CMS signature
+    /// In order (the caller's role is checked before, by
+    /// `housing_platform::authorization`): the size of the signed content; the CMS signature
     /// and the key's purpose (`SIGNED_WITH_EDS`); a replayed request id; the
     /// certificate's revocation at receipt; the form decoded from exactly the
     /// signed bytes and validated (every violation at once); the signer
@@ -40,7 +37,6 @@ impl Intake {
         caller: &Caller,
         request: SubmitApplicationRequest,
     ) -> Result<StoredApplication, ServiceError> {
-        caller.require(&SUBMITTERS)?;
         let received_at = self.clock.now();
         let SignedDocument {
             content,

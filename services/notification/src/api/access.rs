@@ -1,22 +1,21 @@
 //! Who may do what (docs/notification.md, "Access").
 //!
-//! * Sending: the suite's services (`system`) and operators.
-//! * Reading notices: a citizen their own; operators, the head of the provider
-//!   and the suite's services all. Anyone else is refused outright.
-//! * Reading the outbox (every recipient's number and address): operators,
-//!   the head of the provider and the suite's services.
-//! * Templates are not personal data: any identified caller.
+//! Which roles may call which RPC is declared once, in
+//! `housing_platform::authorization::TABLE`, and enforced before any handler
+//! runs: sending for the suite's services (`system`) and operators; reading
+//! notices for citizens, operators, the head of the provider and the suite's
+//! services; the outbox (every recipient's number and address) for the latter
+//! three; templates (not personal data) for any identified caller.
 //!
-//! A citizen asking for a notice that is not theirs gets NOT_FOUND, exactly
-//! as for a notice that does not exist, so that names reveal nothing.
+//! What depends on the data is here: a citizen reads only their own notices,
+//! and one that is not theirs gets NOT_FOUND, exactly as a notice that does
+//! not exist, so that names reveal nothing.
 
 use housing_domain::Iin;
 use housing_platform::caller::{Caller, Role};
 use housing_platform::error::ServiceError;
 
-/// The roles that may send notices.
-const SENDERS: [Role; 2] = [Role::System, Role::Operator];
-/// The roles that read every notice and the outbox.
+/// The roles that read every notice.
 const STAFF_READERS: [Role; 3] = [Role::Operator, Role::ProviderHead, Role::System];
 
 /// Which notices a caller may read.
@@ -38,11 +37,6 @@ impl ReadScope {
     }
 }
 
-/// Fails with PERMISSION_DENIED unless the caller may send notices.
-pub fn require_sender(caller: &Caller) -> Result<(), ServiceError> {
-    caller.require(&SENDERS)
-}
-
 /// The notices the caller may read, or PERMISSION_DENIED.
 pub fn read_scope(caller: &Caller) -> Result<ReadScope, ServiceError> {
     if caller.role() == Role::Citizen {
@@ -53,11 +47,6 @@ pub fn read_scope(caller: &Caller) -> Result<ReadScope, ServiceError> {
     }
     caller.require(&STAFF_READERS)?;
     Ok(ReadScope::Everything)
-}
-
-/// Fails with PERMISSION_DENIED unless the caller may read the outbox.
-pub fn require_outbox_reader(caller: &Caller) -> Result<(), ServiceError> {
-    caller.require(&STAFF_READERS)
 }
 
 #[cfg(test)]
@@ -74,8 +63,6 @@ mod tests {
         let scope = read_scope(&Caller::citizen(own)).expect("a citizen may read");
         assert!(scope.covers(&own));
         assert!(!scope.covers(&iin("850610300002")));
-        assert!(require_sender(&Caller::citizen(own)).is_err());
-        assert!(require_outbox_reader(&Caller::citizen(own)).is_err());
     }
 
     #[test]
@@ -87,7 +74,5 @@ mod tests {
         for role in [Role::Auditor, Role::ComplaintsBody] {
             assert!(read_scope(&Caller::staff(role, "someone")).is_err());
         }
-        assert!(require_sender(&Caller::system("eligibility-verification")).is_ok());
-        assert!(require_sender(&Caller::staff(Role::ProviderHead, "head")).is_err());
     }
 }
