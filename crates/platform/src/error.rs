@@ -7,6 +7,7 @@
 //! causes are logged once, here, and never sent to the caller.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use housing_domain::RuleCode;
 use tonic::{Code, Status};
@@ -40,6 +41,12 @@ pub enum Reason {
     Unavailable,
     /// Something failed inside the service; the cause is in its log.
     Internal,
+    /// The caller made more calls than its rate allows; retry after the delay given.
+    RateLimitExceeded,
+    /// The server is running as many calls as it may; retry later.
+    Overloaded,
+    /// The call ran out of time: the caller's deadline or the server's cap.
+    DeadlineExceeded,
 }
 
 impl Reason {
@@ -57,6 +64,9 @@ impl Reason {
             Reason::RegisterTimeout => "REGISTER_TIMEOUT",
             Reason::Unavailable => "UNAVAILABLE",
             Reason::Internal => "INTERNAL",
+            Reason::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
+            Reason::Overloaded => "OVERLOADED",
+            Reason::DeadlineExceeded => "DEADLINE_EXCEEDED",
         }
     }
 }
@@ -154,6 +164,20 @@ pub enum ServiceError {
         /// What is unavailable, for people.
         message: String,
     },
+    /// The caller or the server is out of capacity: `RATE_LIMIT_EXCEEDED` or
+    /// `OVERLOADED`, with a `google.rpc.RetryInfo` when a delay is known.
+    #[error("{message}")]
+    ResourceExhausted {
+        /// The stable reason.
+        reason: Reason,
+        /// What ran out, for people.
+        message: String,
+        /// When a retry may succeed.
+        retry_after: Option<Duration>,
+    },
+    /// The call ran past its deadline (the caller's, or the server's cap).
+    #[error("deadline exceeded")]
+    DeadlineExceeded,
     /// Anything else. The cause is logged; the caller sees only `INTERNAL`.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -176,6 +200,7 @@ impl ServiceError {
 
 impl From<ServiceError> for Status {
     fn from(error: ServiceError) -> Self {
+        let mut retry_after = None;
         let (code, reason, message, metadata, violations) = match error {
             ServiceError::InvalidArgument { reason, violations } => (
                 Code::InvalidArgument,
@@ -236,6 +261,27 @@ impl From<ServiceError> for Status {
                 HashMap::new(),
                 Vec::new(),
             ),
+            ServiceError::ResourceExhausted {
+                reason,
+                message,
+                retry_after: delay,
+            } => {
+                retry_after = delay;
+                (
+                    Code::ResourceExhausted,
+                    ErrorReason::Other(reason),
+                    message,
+                    HashMap::new(),
+                    Vec::new(),
+                )
+            }
+            ServiceError::DeadlineExceeded => (
+                Code::DeadlineExceeded,
+                ErrorReason::Other(Reason::DeadlineExceeded),
+                "the call ran out of time".to_owned(),
+                HashMap::new(),
+                Vec::new(),
+            ),
             ServiceError::Internal(cause) => {
                 // Logged once here, with the whole chain; the caller sees nothing of it.
                 tracing::error!(error = format!("{cause:#}"), "internal error");
@@ -256,6 +302,9 @@ impl From<ServiceError> for Status {
                     .map(|v| FieldViolation::new(v.field, v.description))
                     .collect::<Vec<_>>(),
             );
+        }
+        if retry_after.is_some() {
+            details.set_retry_info(retry_after);
         }
         Status::with_error_details(code, message, details)
     }

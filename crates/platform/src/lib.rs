@@ -3,6 +3,8 @@
 //! * [`caller`] — who is calling, read from and written to request metadata.
 //! * [`authorization`] — who may call what: the table of roles per RPC, and
 //!   the layer that enforces it on every server.
+//! * [`limits`] — message size, deadline, concurrency and per-caller rate
+//!   limits of every call.
 //! * [`server`] — binding, the standard services (grpc.health.v1, server
 //!   reflection), serving until a shutdown signal and draining in-flight calls.
 //! * [`error`] — the one mapping from service errors to `tonic::Status`, with
@@ -20,6 +22,7 @@ pub mod calendar;
 pub mod caller;
 pub mod clock;
 pub mod error;
+pub mod limits;
 pub mod server;
 pub mod settings;
 pub mod signature;

@@ -15,6 +15,8 @@ use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
+use crate::limits::Limits;
+
 /// How long in-flight calls may run after a shutdown signal before the server stops anyway.
 pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(10);
 
@@ -68,9 +70,12 @@ pub async fn standard_services(service_names: &[&str]) -> anyhow::Result<Standar
 
 /// Serves `routes` on `listener` until `shutdown` completes, then stops
 /// accepting and lets in-flight calls finish for at most `grace_period`.
+/// Every call runs under `limits` ([`crate::limits`]: deadline, concurrency,
+/// per-caller rate; the message size is set on each generated server).
 pub async fn serve(
     listener: TcpListener,
     routes: Routes,
+    limits: Limits,
     shutdown: impl Future<Output = ()> + Send,
     grace_period: Duration,
 ) -> anyhow::Result<()> {
@@ -83,6 +88,8 @@ pub async fn serve(
     let server = Server::builder()
         // One span per call, child of the caller's W3C trace context.
         .trace_fn(crate::telemetry::request_span)
+        // Deadline, concurrency and per-caller rate, before anything else runs.
+        .layer(limits.layer())
         // Who may call what (crate::authorization), before any handler runs.
         .layer(crate::authorization::AuthorizationLayer)
         .add_routes(routes)

@@ -32,6 +32,7 @@ async fn start() -> (
     let handle = tokio::spawn(server::serve(
         listener,
         standard.routes,
+        housing_platform::limits::Limits::default(),
         async move {
             let _ = stopped.await;
         },

@@ -7,6 +7,7 @@
 //! | variable | default | meaning |
 //! |---|---|---|
 //! | `HOUSING_LISTEN_ADDRESS` | `127.0.0.1:50051` | where gRPC is served (port 0: any free port) |
+//! | `HOUSING_GRPC_*` | see [`housing_platform::limits`] | message size, deadline, concurrency and per-caller rate limits of every call |
 //! | `HOUSING_INTAKE_DATABASE_URL` | `sqlite://data/application-intake.db?mode=rwc` | `postgres://…` or `sqlite:…` |
 //! | `HOUSING_INTAKE_DATABASE_MAX_CONNECTIONS` | `16` | pool size |
 //! | `HOUSING_INTAKE_ELIGIBILITY_ADDRESS` | `http://127.0.0.1:50052` | eligibility-verification |
@@ -32,6 +33,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use housing_platform::limits::Limits;
 pub use housing_platform::settings::SettingsError;
 use housing_platform::settings::{Variables, positive};
 pub use housing_platform::trust_root::TrustRootSource;
@@ -114,6 +116,9 @@ const DEFAULT_OUTBOX_MAX_BACKOFF: Duration = Duration::from_secs(60);
 pub struct Settings {
     /// Where gRPC is served; port 0 asks the system for a free port.
     pub listen_address: SocketAddr,
+    /// Limits of every call served: message size, deadline, concurrency,
+    /// per-caller rate (the shared `HOUSING_GRPC_*` variables).
+    pub server_limits: Limits,
     /// The service's own database.
     pub database: DatabaseSettings,
     /// The services it calls.
@@ -246,6 +251,7 @@ impl Settings {
 
         Ok(Settings {
             listen_address,
+            server_limits: Limits::from_variables(&variables)?,
             database,
             peers: PeerSettings {
                 eligibility_address,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use housing_platform::limits::Limits;
 use housing_platform::server;
 use housing_platform::trust_root::load_trust_anchors;
 use housing_proto::housing::intake::v1::application_intake_service_server::{
@@ -39,6 +40,7 @@ pub struct Application {
     routes: Routes,
     database: Database,
     dispatcher: Dispatcher,
+    server_limits: Limits,
 }
 
 impl Application {
@@ -103,9 +105,15 @@ impl Application {
         );
         let standard =
             server::standard_services(&[application_intake_service_server::SERVICE_NAME]).await?;
+        // The transport never refuses a form the content checks would accept:
+        // an oversize form gets its field violation, not a transport error.
+        let server_limits = settings
+            .server_limits
+            .with_message_bytes_at_least(settings.limits.max_form_bytes + REQUEST_OVERHEAD_BYTES);
         let routes = standard.routes.add_service(
             ApplicationIntakeServiceServer::new(IntakeService::new(intake))
-                .max_decoding_message_size(settings.limits.max_form_bytes + REQUEST_OVERHEAD_BYTES),
+                .max_decoding_message_size(server_limits.max_message_bytes)
+                .max_encoding_message_size(server_limits.max_message_bytes),
         );
         Ok(Self {
             listener,
@@ -113,6 +121,7 @@ impl Application {
             routes,
             database,
             dispatcher,
+            server_limits,
         })
     }
 
@@ -139,6 +148,7 @@ impl Application {
         let served = server::serve(
             self.listener,
             self.routes,
+            self.server_limits,
             shutdown,
             server::DEFAULT_GRACE_PERIOD,
         )

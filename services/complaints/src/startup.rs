@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use housing_platform::limits::Limits;
 use housing_platform::server;
 use housing_platform::trust_root::load_trust_anchors;
 use housing_proto::housing::complaints::v1::complaints_service_server::{
@@ -39,6 +40,7 @@ pub struct Application {
     routes: Routes,
     database: Database,
     dispatcher: Dispatcher,
+    server_limits: Limits,
 }
 
 impl Application {
@@ -93,9 +95,14 @@ impl Application {
         let dispatcher = Dispatcher::new(store, peers, settings.outbox, outbox_written);
         let standard =
             server::standard_services(&[complaints_service_server::SERVICE_NAME]).await?;
+        // The transport never refuses a complaint the content check would accept.
+        let server_limits = settings
+            .server_limits
+            .with_message_bytes_at_least(settings.max_form_bytes + REQUEST_OVERHEAD_BYTES);
         let routes = standard.routes.add_service(
             ComplaintsServiceServer::new(ComplaintsApi::new(core))
-                .max_decoding_message_size(settings.max_form_bytes + REQUEST_OVERHEAD_BYTES),
+                .max_decoding_message_size(server_limits.max_message_bytes)
+                .max_encoding_message_size(server_limits.max_message_bytes),
         );
         Ok(Self {
             listener,
@@ -103,6 +110,7 @@ impl Application {
             routes,
             database,
             dispatcher,
+            server_limits,
         })
     }
 
@@ -123,6 +131,7 @@ impl Application {
         let served = server::serve(
             self.listener,
             self.routes,
+            self.server_limits,
             shutdown,
             server::DEFAULT_GRACE_PERIOD,
         )

@@ -8,6 +8,7 @@
 //! | variable | default | meaning |
 //! |---|---|---|
 //! | `HOUSING_LISTEN_ADDRESS` | `127.0.0.1:50052` | where gRPC is served (port 0: any free port) |
+//! | `HOUSING_GRPC_*` | see [`housing_platform::limits`] | message size, deadline, concurrency and per-caller rate limits of every call |
 //! | `HOUSING_ELIGIBILITY_DATABASE_URL` | `sqlite://data/eligibility-verification.db?mode=rwc` | `postgres://…` or `sqlite:…` |
 //! | `HOUSING_ELIGIBILITY_DATABASE_MAX_CONNECTIONS` | `16` | pool size |
 //! | `HOUSING_ELIGIBILITY_REGISTRY_ADDRESS` | `http://127.0.0.1:50053` | registry-gateway |
@@ -39,6 +40,7 @@ use std::time::Duration;
 
 use chrono::NaiveTime;
 use housing_domain::calendar::ProviderHours;
+use housing_platform::limits::Limits;
 pub use housing_platform::settings::SettingsError;
 use housing_platform::settings::Variables;
 pub use housing_storage::DatabaseSettings;
@@ -134,6 +136,9 @@ pub const DEFAULT_NOTIFICATION_ADDRESS: &str = "http://127.0.0.1:50054";
 pub struct Settings {
     /// Where gRPC is served; port 0 asks the system for a free port.
     pub listen_address: SocketAddr,
+    /// Limits of every call served: message size, deadline, concurrency,
+    /// per-caller rate (the shared `HOUSING_GRPC_*` variables).
+    pub server_limits: Limits,
     /// The database.
     pub database: DatabaseSettings,
     /// The services this one calls.
@@ -324,6 +329,7 @@ impl Settings {
 
         Ok(Settings {
             listen_address,
+            server_limits: Limits::from_variables(&variables)?,
             database,
             peers,
             registry_retry,

@@ -101,12 +101,11 @@ impl Application {
 
         let standard =
             server::standard_services(&[eligibility_service_server::SERVICE_NAME]).await?;
-        let routes =
-            standard
-                .routes
-                .add_service(EligibilityServiceServer::new(EligibilityApi::new(
-                    engine.clone(),
-                )));
+        let routes = standard.routes.add_service(
+            EligibilityServiceServer::new(EligibilityApi::new(engine.clone()))
+                .max_decoding_message_size(settings.server_limits.max_message_bytes)
+                .max_encoding_message_size(settings.server_limits.max_message_bytes),
+        );
         let address = server::local_address(&listener)?;
         Ok(Self {
             listener,
@@ -159,6 +158,7 @@ impl Application {
         let served = server::serve(
             self.listener,
             self.routes,
+            self.settings.server_limits,
             signal,
             server::DEFAULT_GRACE_PERIOD,
         )

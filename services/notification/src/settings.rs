@@ -8,6 +8,7 @@
 //! | variable | default | meaning |
 //! |---|---|---|
 //! | `HOUSING_LISTEN_ADDRESS` | `127.0.0.1:50054` | where gRPC is served (port 0: any free port) |
+//! | `HOUSING_GRPC_*` | see [`housing_platform::limits`] | message size, deadline, concurrency and per-caller rate limits of every call |
 //! | `HOUSING_NOTIFICATION_DATABASE_URL` | `sqlite://data/notification.db?mode=rwc` | `postgres://…` or `sqlite:…` |
 //! | `HOUSING_NOTIFICATION_DATABASE_MAX_CONNECTIONS` | `16` | pool size |
 //! | `HOUSING_NOTIFICATION_REGISTRY_ADDRESS` | `http://127.0.0.1:50053` | registry-gateway, for the mobile citizens database |
@@ -25,6 +26,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use housing_platform::limits::Limits;
 pub use housing_platform::settings::SettingsError;
 use housing_platform::settings::Variables;
 pub use housing_storage::DatabaseSettings;
@@ -100,6 +102,9 @@ const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_millis(10_000);
 pub struct Settings {
     /// Where gRPC is served; port 0 asks the system for a free port.
     pub listen_address: SocketAddr,
+    /// Limits of every call served: message size, deadline, concurrency,
+    /// per-caller rate (the shared `HOUSING_GRPC_*` variables).
+    pub server_limits: Limits,
     /// The database.
     pub database: DatabaseSettings,
     /// registry-gateway.
@@ -207,6 +212,7 @@ impl Settings {
 
         Ok(Settings {
             listen_address,
+            server_limits: Limits::from_variables(&variables)?,
             database,
             registry: RegistrySettings {
                 address: registry_address,

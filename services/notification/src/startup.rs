@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use housing_platform::limits::Limits;
 use housing_platform::server;
 use housing_proto::housing::notification::v1::notification_service_server::{
     self, NotificationServiceServer,
@@ -34,6 +35,7 @@ pub struct Application {
     database: Database,
     worker: DeliveryWorker,
     shutdown_grace: Duration,
+    server_limits: Limits,
 }
 
 impl Application {
@@ -105,9 +107,11 @@ impl Application {
         });
         let standard =
             server::standard_services(&[notification_service_server::SERVICE_NAME]).await?;
-        let routes = standard
-            .routes
-            .add_service(NotificationServiceServer::new(api));
+        let routes = standard.routes.add_service(
+            NotificationServiceServer::new(api)
+                .max_decoding_message_size(settings.server_limits.max_message_bytes)
+                .max_encoding_message_size(settings.server_limits.max_message_bytes),
+        );
         let address = server::local_address(&listener)?;
         Ok(Self {
             listener,
@@ -116,6 +120,7 @@ impl Application {
             database,
             worker,
             shutdown_grace: settings.shutdown_grace,
+            server_limits: settings.server_limits,
         })
     }
 
@@ -146,7 +151,14 @@ impl Application {
         let mut worker = tokio::task::JoinSet::new();
         worker.spawn(self.worker.run(worker_shutdown, self.shutdown_grace));
 
-        let served = server::serve(self.listener, self.routes, shutdown, self.shutdown_grace).await;
+        let served = server::serve(
+            self.listener,
+            self.routes,
+            self.server_limits,
+            shutdown,
+            self.shutdown_grace,
+        )
+        .await;
         let _ = stop_worker.send(());
         while let Some(finished) = worker.join_next().await {
             if let Err(error) = finished {

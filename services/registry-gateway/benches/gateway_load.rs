@@ -73,6 +73,9 @@ async fn run() -> anyhow::Result<()> {
                 population.display().to_string(),
             ),
             ("HOUSING_REGISTRY_CLIENT_SYSTEMS", "load-test".to_owned()),
+            // The load test is one caller as fast as it can go: no rate limit.
+            ("HOUSING_GRPC_RATE_LIMIT_PER_MINUTE", u32::MAX.to_string()),
+            ("HOUSING_GRPC_RATE_LIMIT_BURST", u32::MAX.to_string()),
         ])?;
         let application = Application::build(settings).await?;
         if let Some(load) = application.fixtures().first() {

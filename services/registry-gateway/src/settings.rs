@@ -8,6 +8,7 @@
 //! | variable | default | meaning |
 //! |---|---|---|
 //! | `HOUSING_LISTEN_ADDRESS` | `127.0.0.1:50053` | where gRPC is served (port 0: any free port) |
+//! | `HOUSING_GRPC_*` | see [`housing_platform::limits`] | message size, deadline, concurrency and per-caller rate limits of every call |
 //! | `HOUSING_REGISTRY_DATABASE_URL` | `sqlite://data/registry-gateway.db?mode=rwc` | `postgres://…` or `sqlite:…` |
 //! | `HOUSING_REGISTRY_DATABASE_MAX_CONNECTIONS` | `16` | pool size |
 //! | `HOUSING_REGISTRY_FIXTURES` | `demo` | comma-separated fixture files; `demo` is the embedded demo dataset, `none` loads nothing |
@@ -21,6 +22,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use housing_platform::limits::Limits;
 pub use housing_platform::settings::SettingsError;
 use housing_platform::settings::Variables;
 pub use housing_storage::DatabaseSettings;
@@ -71,6 +73,9 @@ const QUERY_LOG_QUEUE_CAPACITY: usize = 8192;
 pub struct Settings {
     /// Where gRPC is served; port 0 asks the system for a free port.
     pub listen_address: SocketAddr,
+    /// Limits of every call served: message size, deadline, concurrency,
+    /// per-caller rate (the shared `HOUSING_GRPC_*` variables).
+    pub server_limits: Limits,
     /// The database.
     pub database: DatabaseSettings,
     /// Fixtures loaded at start-up, in order (a later one wins for the same IIN).
@@ -187,6 +192,7 @@ impl Settings {
 
         Ok(Settings {
             listen_address,
+            server_limits: Limits::from_variables(&variables)?,
             database,
             fixtures,
             client_systems,

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use housing_platform::limits::Limits;
 use housing_platform::server;
 use housing_proto::housing::registry::v1::registry_admin_service_server::{
     self, RegistryAdminServiceServer,
@@ -36,6 +37,7 @@ pub struct Application {
     database: Database,
     query_log_writer: WriterTask,
     fixtures: Vec<LoadSummary>,
+    server_limits: Limits,
 }
 
 impl Application {
@@ -98,11 +100,25 @@ impl Application {
             pki::SERVICE_NAME,
         ])
         .await?;
+        let bytes = settings.server_limits.max_message_bytes;
         let routes = standard
             .routes
-            .add_service(RegistryGatewayServiceServer::new(gateway))
-            .add_service(RegistryAdminServiceServer::new(admin))
-            .add_service(certification_centre.into_service());
+            .add_service(
+                RegistryGatewayServiceServer::new(gateway)
+                    .max_decoding_message_size(bytes)
+                    .max_encoding_message_size(bytes),
+            )
+            .add_service(
+                RegistryAdminServiceServer::new(admin)
+                    .max_decoding_message_size(bytes)
+                    .max_encoding_message_size(bytes),
+            )
+            .add_service(
+                certification_centre
+                    .into_service()
+                    .max_decoding_message_size(bytes)
+                    .max_encoding_message_size(bytes),
+            );
 
         let address = server::local_address(&listener)?;
         Ok(Self {
@@ -112,6 +128,7 @@ impl Application {
             database,
             query_log_writer,
             fixtures,
+            server_limits: settings.server_limits,
         })
     }
 
@@ -139,6 +156,7 @@ impl Application {
         let served = server::serve(
             self.listener,
             self.routes,
+            self.server_limits,
             shutdown,
             server::DEFAULT_GRACE_PERIOD,
         )

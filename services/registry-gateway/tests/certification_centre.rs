@@ -81,6 +81,7 @@ impl RunningCentre {
         let server = tokio::spawn(server::serve(
             listener,
             routes,
+            housing_platform::limits::Limits::default(),
             async move {
                 let _ = stopped.await;
             },

@@ -102,3 +102,42 @@ fn an_unknown_client_system_is_permission_denied_with_its_own_reason() {
         "UNKNOWN_CLIENT_SYSTEM"
     );
 }
+
+#[test]
+fn exhausted_capacity_is_resource_exhausted_with_its_reason_and_retry_delay() {
+    let status: Status = ServiceError::ResourceExhausted {
+        reason: Reason::RateLimitExceeded,
+        message: "too many calls".to_owned(),
+        retry_after: Some(std::time::Duration::from_millis(1500)),
+    }
+    .into();
+    assert_eq!(status.code(), Code::ResourceExhausted);
+    let details = status.get_error_details();
+    assert_eq!(
+        details.error_info().expect("info").reason,
+        "RATE_LIMIT_EXCEEDED"
+    );
+    let delay = details
+        .retry_info()
+        .and_then(|info| info.retry_delay)
+        .expect("a retry delay");
+    assert_eq!(delay, std::time::Duration::from_millis(1500));
+
+    let overloaded: Status = ServiceError::ResourceExhausted {
+        reason: Reason::Overloaded,
+        message: "busy".to_owned(),
+        retry_after: None,
+    }
+    .into();
+    assert!(overloaded.get_error_details().retry_info().is_none());
+    let deadline: Status = ServiceError::DeadlineExceeded.into();
+    assert_eq!(deadline.code(), Code::DeadlineExceeded);
+    assert_eq!(
+        deadline
+            .get_error_details()
+            .error_info()
+            .expect("info")
+            .reason,
+        "DEADLINE_EXCEEDED"
+    );
+}

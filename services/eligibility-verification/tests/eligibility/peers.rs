@@ -200,6 +200,7 @@ impl RecordingPeers {
         tokio::spawn(housing_platform::server::serve(
             listener,
             routes,
+            housing_platform::limits::Limits::default(),
             async move {
                 let _ = stopped.await;
             },
