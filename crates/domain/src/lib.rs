@@ -12,11 +12,13 @@
 //! * [`calendar`] — the working calendar of Kazakhstan and the legal terms.
 //! * [`eligibility`] — the application, the registry facts and the decision.
 //! * [`complaint`] — complaint routes and terms (Chapter 3 of the Rules).
+//! * [`fuzzing`] — the bodies of the fuzz targets (`fuzz/`), run by stable tests too.
 
 pub mod calendar;
 pub mod codes;
 pub mod complaint;
 pub mod eligibility;
+pub mod fuzzing;
 pub mod iin;
 
 pub use codes::RuleCode;

@@ -12,6 +12,8 @@
 //!   certification centre gave for [`VerifiedSignature::certificate_serial`].
 //! * [`TestCertificateAuthority`] — the test PKI's root: generates or loads a
 //!   root CA and issues persons' signing and authentication certificates.
+//! * [`fuzzing`] — the body of the `verify_detached` fuzz target (`fuzz/`),
+//!   run by a stable property test too.
 //!
 //! One algorithm suite only: RSA (2048 bits or more), PKCS#1 v1.5, SHA-256.
 //! The real centre also issues GOST R 34.10-2015 keys; those signatures are
@@ -54,6 +56,7 @@
 
 mod authority;
 mod error;
+pub mod fuzzing;
 mod keys;
 mod oid;
 mod purpose;

@@ -22,6 +22,7 @@
 pub mod clock;
 mod dispatcher;
 pub mod form;
+pub mod fuzzing;
 mod intake;
 pub mod model;
 mod peers;

@@ -22,6 +22,7 @@
 mod core;
 mod dispatcher;
 pub mod form;
+pub mod fuzzing;
 pub mod model;
 mod peers;
 mod service;
