@@ -137,6 +137,34 @@ pub async fn decided(suite: &Endpoints, filer: &str, name: &str) -> intake::Appl
     .await
 }
 
+/// The first notice in `filer`'s personal account that `matches`, once it is
+/// there (for at most 30 s).
+pub async fn notice_in_the_personal_account(
+    suite: &Endpoints,
+    filer: &str,
+    matches: impl Fn(&notification::Notification) -> bool,
+) -> notification::Notification {
+    eventually(
+        "the notice is in the personal account",
+        Duration::from_secs(30),
+        || async {
+            suite
+                .notification(citizen(filer))
+                .list_notifications(notification::ListNotificationsRequest {
+                    recipient_iin: filer.to_owned(),
+                    ..Default::default()
+                })
+                .await
+                .ok()?
+                .into_inner()
+                .notifications
+                .into_iter()
+                .find(|notice| matches(notice))
+        },
+    )
+    .await
+}
+
 /// Files the demo application and checks its outcome everywhere the
 /// personal account shows it: the application and its history at intake,
 /// the decision at eligibility, the notice at notification.
@@ -250,25 +278,9 @@ pub async fn check_outcome(suite: &Endpoints, demo: &DemoApplication, name: &str
         "{who}: {history:?}"
     );
 
-    let notice = eventually(
-        "the notice is in the personal account",
-        Duration::from_secs(30),
-        || async {
-            let notices = suite
-                .notification(citizen(&filer))
-                .list_notifications(notification::ListNotificationsRequest {
-                    recipient_iin: filer.clone(),
-                    ..Default::default()
-                })
-                .await
-                .ok()?
-                .into_inner()
-                .notifications;
-            notices
-                .into_iter()
-                .find(|notice| notice.application == application.name)
-        },
-    )
+    let notice = notice_in_the_personal_account(suite, &filer, |notice| {
+        notice.application == application.name
+    })
     .await;
     let expected_kind = match demo.expected {
         Expected::Registered(_) => notification::NotificationKind::Registration,

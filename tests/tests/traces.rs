@@ -10,17 +10,16 @@
 //! reports to; each test picks its own trace out of the spans.
 
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use chrono::TimeDelta;
 use housing_e2e_tests::demo::{
-    application_of, citizen, decided, eventually, personal_values, signing_key, submit,
+    application_of, citizen, decided, notice_in_the_personal_account, personal_values, signing_key,
+    submit,
 };
 use housing_e2e_tests::{SuiteOptions, spawn_suite};
 use housing_platform::telemetry::{self, LogFormat, Telemetry};
 use housing_proto::housing::common::v1 as common;
 use housing_proto::housing::complaints::v1 as pb;
-use housing_proto::housing::notification::v1 as notification;
 use opentelemetry::trace::{SpanId, TraceContextExt};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
 use prost::Message;
@@ -157,25 +156,8 @@ async fn a_complaint_filed_is_one_trace_through_complaints_intake_eligibility_th
         .complaint
         .expect("a complaint");
     // The notice of registration goes through the complaints outbox.
-    eventually(
-        "the complaint's notice is in the personal account",
-        Duration::from_secs(30),
-        || async {
-            suite
-                .notification(citizen(&filer))
-                .list_notifications(notification::ListNotificationsRequest {
-                    recipient_iin: filer.clone(),
-                    ..Default::default()
-                })
-                .await
-                .ok()?
-                .into_inner()
-                .notifications
-                .into_iter()
-                .find(|notice| notice.complaint == complaint.name)
-        },
-    )
-    .await;
+    notice_in_the_personal_account(&suite, &filer, |notice| notice.complaint == complaint.name)
+        .await;
     suite.stop().await.expect("the suite stops cleanly");
 
     let spans = tracing.finished_spans();
@@ -225,24 +207,9 @@ async fn an_application_is_one_trace_from_intake_through_eligibility_and_the_reg
     let filer = demo.filer();
     let submitted = submit(&suite, &demo).await.expect("intake accepts");
     let application = decided(&suite, &filer, &submitted.name).await;
-    eventually(
-        "the notice is in the personal account",
-        Duration::from_secs(30),
-        || async {
-            suite
-                .notification(citizen(&filer))
-                .list_notifications(notification::ListNotificationsRequest {
-                    recipient_iin: filer.clone(),
-                    ..Default::default()
-                })
-                .await
-                .ok()?
-                .into_inner()
-                .notifications
-                .into_iter()
-                .find(|notice| notice.application == application.name)
-        },
-    )
+    notice_in_the_personal_account(&suite, &filer, |notice| {
+        notice.application == application.name
+    })
     .await;
     suite.stop().await.expect("the suite stops cleanly");
 

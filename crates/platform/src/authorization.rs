@@ -62,14 +62,7 @@ pub struct Entry {
 }
 
 /// Every role, in the order the matrix shows them.
-pub const ALL_ROLES: [Role; 6] = [
-    Role::Citizen,
-    Role::Operator,
-    Role::ProviderHead,
-    Role::ComplaintsBody,
-    Role::Auditor,
-    Role::System,
-];
+pub const ALL_ROLES: [Role; 6] = Role::ALL;
 
 /// Any identified caller.
 const ANY_ROLE: &[Role] = &ALL_ROLES;

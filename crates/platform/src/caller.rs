@@ -55,18 +55,19 @@ impl Role {
         }
     }
 
+    /// Every role.
+    pub const ALL: [Role; 6] = [
+        Role::Citizen,
+        Role::Operator,
+        Role::ProviderHead,
+        Role::ComplaintsBody,
+        Role::Auditor,
+        Role::System,
+    ];
+
     /// The role its metadata text names.
     pub fn parse(text: &str) -> Option<Self> {
-        [
-            Role::Citizen,
-            Role::Operator,
-            Role::ProviderHead,
-            Role::ComplaintsBody,
-            Role::Auditor,
-            Role::System,
-        ]
-        .into_iter()
-        .find(|role| role.as_str() == text)
+        Self::ALL.into_iter().find(|role| role.as_str() == text)
     }
 }
 

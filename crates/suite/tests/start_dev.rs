@@ -86,6 +86,19 @@ fn on_path(program: &str) -> Option<PathBuf> {
     })
 }
 
+/// grpcurl from the PATH; `None` only when the tests that need it are
+/// skipped on purpose. Without it otherwise, the test fails.
+fn grpcurl_or_skip() -> Option<PathBuf> {
+    let found = on_path("grpcurl");
+    if found.is_none() && std::env::var_os(SKIP_VARIABLE).is_none() {
+        panic!(
+            "grpcurl is not on the PATH: run the tests with scripts/test.sh, \
+             or set {SKIP_VARIABLE}=1 to skip this test on purpose"
+        );
+    }
+    found
+}
+
 struct Suite {
     child: Child,
     log: PathBuf,
@@ -206,14 +219,8 @@ fn the_guide_has_commands_for_every_operator_task() {
 
 #[test]
 fn every_command_of_the_operators_guide_works_against_the_running_suite() {
-    let Some(grpcurl) = on_path("grpcurl") else {
-        if std::env::var_os(SKIP_VARIABLE).is_some() {
-            return;
-        }
-        panic!(
-            "grpcurl is not on the PATH: run the tests with scripts/test.sh, \
-             or set {SKIP_VARIABLE}=1 to skip this test on purpose"
-        );
+    let Some(grpcurl) = grpcurl_or_skip() else {
+        return;
     };
     let _one = ONE_SUITE_AT_A_TIME
         .lock()
@@ -311,14 +318,8 @@ fn a_python_grpcio_client_generated_from_the_contracts_submits_and_reads_an_appl
 
 #[test]
 fn start_dev_prints_what_it_runs_stops_on_ctrl_c_and_keeps_the_data_across_a_restart() {
-    let Some(grpcurl) = on_path("grpcurl") else {
-        if std::env::var_os(SKIP_VARIABLE).is_some() {
-            return;
-        }
-        panic!(
-            "grpcurl is not on the PATH: run the tests with scripts/test.sh, \
-             or set {SKIP_VARIABLE}=1 to skip this test on purpose"
-        );
+    let Some(grpcurl) = grpcurl_or_skip() else {
+        return;
     };
     let _one = ONE_SUITE_AT_A_TIME
         .lock()
@@ -439,14 +440,8 @@ mod collector {
 
 #[test]
 fn spans_go_to_the_otlp_collector_the_standard_variables_name() {
-    let Some(grpcurl) = on_path("grpcurl") else {
-        if std::env::var_os(SKIP_VARIABLE).is_some() {
-            return;
-        }
-        panic!(
-            "grpcurl is not on the PATH: run the tests with scripts/test.sh, \
-             or set {SKIP_VARIABLE}=1 to skip this test on purpose"
-        );
+    let Some(grpcurl) = grpcurl_or_skip() else {
+        return;
     };
     let _one = ONE_SUITE_AT_A_TIME
         .lock()
