@@ -135,6 +135,10 @@ pub struct AuditQuery {
     pub case: String,
     /// Only entries by this caller id.
     pub caller_id: String,
+    /// Only entries recorded at or after this instant.
+    pub recorded_from: Option<DateTime<Utc>>,
+    /// Only entries recorded before this instant.
+    pub recorded_before: Option<DateTime<Utc>>,
     /// Only entries after this sequence (the page token).
     pub after_sequence: i64,
     /// At most this many (capped at [`MAX_PAGE_SIZE`]).
@@ -212,6 +216,12 @@ fn hash_from_hex(text: &str) -> Option<[u8; 32]> {
     let mut bytes = [0_u8; 32];
     hex::decode_to_slice(text, &mut bytes).ok()?;
     Some(bytes)
+}
+
+/// A value a list filter binds.
+enum Value {
+    Text(String),
+    Micros(i64),
 }
 
 const COLUMNS: &str = "sequence, recorded_at_micros, caller_role, caller_id, caller_iin, rpc, \
@@ -324,25 +334,43 @@ impl AuditLog {
     /// The entries `query` selects, oldest first.
     pub async fn list(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StorageError> {
         let mut sql = format!("SELECT {COLUMNS} FROM audit_log WHERE sequence > $1");
-        let mut values: Vec<String> = Vec::new();
-        let mut filter = |column: &str, value: String| {
+        let mut values: Vec<Value> = Vec::new();
+        let mut filter = |column: &str, value: Value| {
             values.push(value);
             format!(" AND {column} ${}", values.len() + 1)
         };
         if !query.person_iin.is_empty() {
-            sql.push_str(&filter("persons LIKE", format!("% {} %", query.person_iin)));
+            sql.push_str(&filter(
+                "persons LIKE",
+                Value::Text(format!("% {} %", query.person_iin)),
+            ));
         }
         if !query.case.is_empty() {
-            sql.push_str(&filter("case_name =", query.case.clone()));
+            sql.push_str(&filter("case_name =", Value::Text(query.case.clone())));
         }
         if !query.caller_id.is_empty() {
-            sql.push_str(&filter("caller_id =", query.caller_id.clone()));
+            sql.push_str(&filter("caller_id =", Value::Text(query.caller_id.clone())));
+        }
+        if let Some(from) = query.recorded_from {
+            sql.push_str(&filter(
+                "recorded_at_micros >=",
+                Value::Micros(from.timestamp_micros()),
+            ));
+        }
+        if let Some(before) = query.recorded_before {
+            sql.push_str(&filter(
+                "recorded_at_micros <",
+                Value::Micros(before.timestamp_micros()),
+            ));
         }
         let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
         let sql = format!("{sql} ORDER BY sequence LIMIT {limit}");
         let mut statement = sqlx::query(&sql).bind(query.after_sequence);
         for value in values {
-            statement = statement.bind(value);
+            statement = match value {
+                Value::Text(text) => statement.bind(text),
+                Value::Micros(micros) => statement.bind(micros),
+            };
         }
         let rows = statement.fetch_all(self.database.pool()).await?;
         rows.iter().map(entry_from_row).collect()

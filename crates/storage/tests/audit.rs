@@ -1,5 +1,5 @@
 //! The audit trail behaves the same on PostgreSQL and SQLite: entries chain
-//! in order, lists filter by person, case and caller and page by sequence,
+//! in order, lists filter by person, case, caller and time and page by sequence,
 //! concurrent appends never fork the chain, the database refuses to rewrite
 //! an entry, and verification finds the first entry tampered with.
 
@@ -95,6 +95,7 @@ async fn lists_filter_and_page(test_database: &TestDatabase) {
         caller_id: caller.to_owned(),
         after_sequence: after,
         limit,
+        ..AuditQuery::default()
     };
     let by_spouse = log.list(&query(SPOUSE, "", "", 0, 10)).await.expect("list");
     assert_eq!(sequences(by_spouse), vec![1, 2]);
@@ -123,6 +124,27 @@ async fn lists_filter_and_page(test_database: &TestDatabase) {
     assert_eq!(sequences(first_page), vec![1, 2]);
     let next_page = log.list(&query("", "", "", 2, 2)).await.expect("list");
     assert_eq!(sequences(next_page), vec![3]);
+    // Entries were recorded at minutes 0, 1 and 2: from minute 1 up to, not
+    // including, minute 2.
+    let in_time = log
+        .list(&AuditQuery {
+            recorded_from: Some(at(1)),
+            recorded_before: Some(at(2)),
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("list");
+    assert_eq!(sequences(in_time), vec![2]);
+    let from_then_on = log
+        .list(&AuditQuery {
+            recorded_from: Some(at(1)),
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("list");
+    assert_eq!(sequences(from_then_on), vec![2, 3]);
 }
 
 async fn concurrent_appends_never_fork_the_chain(test_database: &TestDatabase) {
