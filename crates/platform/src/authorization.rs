@@ -30,7 +30,7 @@ use tonic::metadata::MetadataMap;
 
 use crate::caller::{Caller, ROLE_KEY, Role};
 use crate::error::ServiceError;
-use Role::{Citizen, ComplaintsBody, Operator, ProviderHead, System};
+use Role::{Auditor, Citizen, ComplaintsBody, Operator, ProviderHead, System};
 
 /// Who may call an RPC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -236,6 +236,17 @@ pub static TABLE: &[Entry] = &[
     roles(
         "/housing.complaints.v1.ComplaintsService/GetAdministrativeCase",
         &[Operator, ProviderHead, ComplaintsBody, System],
+    ),
+    // The audit trail every service that keeps personal data serves
+    // (application-intake, eligibility-verification, notification,
+    // complaints): auditors only.
+    roles(
+        "/housing.audit.v1.AuditService/ListAuditRecords",
+        &[Auditor],
+    ),
+    roles(
+        "/housing.audit.v1.AuditService/VerifyAuditTrail",
+        &[Auditor],
     ),
     // registry-gateway: the registers, after X-Road.
     client_system("/housing.registry.v1.RegistryGatewayService/QueryRegisters"),

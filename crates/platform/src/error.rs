@@ -39,6 +39,9 @@ pub enum Reason {
     RegisterTimeout,
     /// A dependency of the service is unavailable; retry later.
     Unavailable,
+    /// The service cannot write its audit trail, so it gives no access to
+    /// personal data; retry later.
+    AuditUnavailable,
     /// Something failed inside the service; the cause is in its log.
     Internal,
     /// The caller made more calls than its rate allows; retry after the delay given.
@@ -63,6 +66,7 @@ impl Reason {
             Reason::RegisterUnavailable => "REGISTER_UNAVAILABLE",
             Reason::RegisterTimeout => "REGISTER_TIMEOUT",
             Reason::Unavailable => "UNAVAILABLE",
+            Reason::AuditUnavailable => "AUDIT_UNAVAILABLE",
             Reason::Internal => "INTERNAL",
             Reason::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
             Reason::Overloaded => "OVERLOADED",

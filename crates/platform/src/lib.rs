@@ -1,5 +1,7 @@
 //! `housing-platform`: what every service of the suite shares.
 //!
+//! * [`audit`] — the audit trail of every read or change of a person's data:
+//!   recording an access, and `housing.audit.v1.AuditService` for auditors.
 //! * [`caller`] — who is calling, read from and written to request metadata.
 //! * [`authorization`] — who may call what: the table of roles per RPC, and
 //!   the layer that enforces it on every server.
@@ -17,6 +19,7 @@
 //! * [`signature`] — `SIGNED_WITH_EDS`: verifying a signed document and its certificate's status.
 //! * [`trust_root`] — the EDS root certificate, from a file or the certification centre.
 
+pub mod audit;
 pub mod authorization;
 pub mod calendar;
 pub mod caller;

@@ -58,6 +58,13 @@ pub mod housing {
             tonic::include_proto!("housing.notification.v1");
         }
     }
+    /// `housing.audit.v1`: the audit trail every service that keeps personal data serves.
+    pub mod audit {
+        /// Version 1.
+        pub mod v1 {
+            tonic::include_proto!("housing.audit.v1");
+        }
+    }
     /// `housing.complaints.v1`: complaints.
     pub mod complaints {
         /// Version 1.

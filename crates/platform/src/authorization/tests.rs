@@ -59,6 +59,30 @@ fn a_listed_role_passes_and_any_other_is_denied() {
 }
 
 #[test]
+fn only_auditors_read_and_verify_the_audit_trail() {
+    for method in [
+        "/housing.audit.v1.AuditService/ListAuditRecords",
+        "/housing.audit.v1.AuditService/VerifyAuditTrail",
+    ] {
+        for role in ALL_ROLES {
+            let result = authorize(method, &as_role(role));
+            if role == Role::Auditor {
+                assert!(result.is_ok(), "{method} {role:?}: {result:?}");
+            } else {
+                assert!(
+                    matches!(result, Err(ServiceError::PermissionDenied)),
+                    "{method} {role:?}: {result:?}"
+                );
+            }
+        }
+        assert!(matches!(
+            authorize(method, &MetadataMap::new()),
+            Err(ServiceError::Unauthenticated { .. })
+        ));
+    }
+}
+
+#[test]
 fn an_unidentified_caller_is_unauthenticated_where_a_role_is_required() {
     for unidentified in [
         MetadataMap::new(),
