@@ -7,12 +7,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use housing_platform::audit::{AuditTrailService, Auditor};
 use housing_platform::limits::Limits;
 use housing_platform::server;
 use housing_platform::trust_root::load_trust_anchors;
+use housing_proto::housing::audit::v1::audit_service_server;
 use housing_proto::housing::intake::v1::application_intake_service_server::{
     self, ApplicationIntakeServiceServer,
 };
+use housing_storage::audit::AuditLog;
 use housing_storage::{Database, PoolSettings};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
@@ -103,18 +106,33 @@ impl Application {
             Arc::clone(&settings.clock),
             outbox_written,
         );
-        let standard =
-            server::standard_services(&[application_intake_service_server::SERVICE_NAME]).await?;
+        let audit_log = AuditLog::new(database.clone());
+        let standard = server::standard_services(&[
+            application_intake_service_server::SERVICE_NAME,
+            audit_service_server::SERVICE_NAME,
+        ])
+        .await?;
         // The transport never refuses a form the content checks would accept:
         // an oversize form gets its field violation, not a transport error.
         let server_limits = settings
             .server_limits
             .with_message_bytes_at_least(settings.limits.max_form_bytes + REQUEST_OVERHEAD_BYTES);
-        let routes = standard.routes.add_service(
-            ApplicationIntakeServiceServer::new(IntakeService::new(intake))
+        let routes = standard
+            .routes
+            .add_service(
+                ApplicationIntakeServiceServer::new(IntakeService::new(
+                    intake,
+                    Auditor::new(audit_log.clone()),
+                ))
                 .max_decoding_message_size(server_limits.max_message_bytes)
                 .max_encoding_message_size(server_limits.max_message_bytes),
-        );
+            )
+            .add_service(
+                AuditTrailService::new(audit_log)
+                    .into_server()
+                    .max_decoding_message_size(server_limits.max_message_bytes)
+                    .max_encoding_message_size(server_limits.max_message_bytes),
+            );
         Ok(Self {
             listener,
             address,

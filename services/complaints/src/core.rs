@@ -26,6 +26,7 @@ use housing_domain::complaint::{
     ForwardingFacts, ForwardingStatus, answer_deadline, due_soon_before, forwarding_status,
     route_to_provider, term_status,
 };
+use housing_platform::audit::{Access, AuditAction, Auditor};
 use housing_platform::caller::{Caller, Role};
 use housing_platform::clock::Clock;
 use housing_platform::error::{ErrorReason, Reason, ServiceError, Violation};
@@ -88,6 +89,8 @@ pub struct Core {
     pub(crate) due_soon_working_days: u32,
     /// Wakes the dispatcher.
     pub(crate) outbox_written: Arc<Notify>,
+    /// Records every read and change of a complaint in the audit trail.
+    pub(crate) auditor: Auditor,
 }
 
 /// A page of complaints and the token of the next.
@@ -298,12 +301,55 @@ impl Core {
         self.to_wire(&existing)
     }
 
-    /// One complaint, if the caller may see it; the read is logged.
+    /// One complaint, if the caller may see it; the read is recorded in the
+    /// audit trail before it is returned.
     pub async fn get(&self, caller: &Caller, name: &str) -> Result<pb::Complaint, ServiceError> {
         let complaint = self.readable(caller, name).await?;
-        self.log_read(caller, "GetComplaint", &[complaint.id.name()])
-            .await?;
-        self.to_wire(&complaint)
+        let shown = self.to_wire(&complaint)?;
+        self.audit(
+            caller,
+            "GetComplaint",
+            AuditAction::Read,
+            [access(&complaint)],
+        )
+        .await?;
+        Ok(shown)
+    }
+
+    /// Records, after a successful change through `method`, the complaint
+    /// `name` names with its persons as they are stored now.
+    pub async fn audit_change(
+        &self,
+        caller: &Caller,
+        method: &str,
+        name: &str,
+    ) -> Result<(), ServiceError> {
+        let id = ComplaintId::from_name(name).ok_or_else(|| {
+            ServiceError::Internal(anyhow::anyhow!("a changed complaint has no valid name"))
+        })?;
+        let complaint = self.store.get(&id).await?.ok_or_else(|| {
+            ServiceError::Internal(anyhow::anyhow!("a changed complaint is not stored"))
+        })?;
+        self.audit(caller, method, AuditAction::Change, [access(&complaint)])
+            .await
+    }
+
+    /// Records `accesses` through `method` of this service.
+    async fn audit(
+        &self,
+        caller: &Caller,
+        method: &str,
+        action: AuditAction,
+        accesses: impl IntoIterator<Item = Access>,
+    ) -> Result<(), ServiceError> {
+        self.auditor
+            .record_all(
+                caller,
+                &format!("/{}/{method}", pb::complaints_service_server::SERVICE_NAME),
+                action,
+                accesses,
+            )
+            .await
     }
 
     /// Complaints by filter, earliest term first: a citizen's own, or for
@@ -417,13 +463,19 @@ impl Core {
         } else {
             String::new()
         };
-        let names: Vec<String> = complaints.iter().map(|c| c.id.name()).collect();
-        self.log_read(caller, "ListComplaints", &names).await?;
+        let shown = complaints
+            .iter()
+            .map(|complaint| self.to_wire(complaint))
+            .collect::<Result<_, _>>()?;
+        self.audit(
+            caller,
+            "ListComplaints",
+            AuditAction::Read,
+            complaints.iter().map(access).collect::<Vec<_>>(),
+        )
+        .await?;
         Ok(ComplaintPage {
-            complaints: complaints
-                .iter()
-                .map(|complaint| self.to_wire(complaint))
-                .collect::<Result<_, _>>()?,
+            complaints: shown,
             next_page_token,
         })
     }
@@ -667,10 +719,21 @@ impl Core {
             None => self.assemble_case(&complaint).await?,
         };
         case.complaint = Some(self.to_wire(&complaint)?);
-        self.log_read(
+        // The case holds the application too: its family is read as well.
+        let mut persons: Vec<Iin> = vec![complaint.complainant_iin, complaint.applicant_iin];
+        persons.extend(complaint.representative_iin);
+        if let Some(form) = case.application.as_ref().and_then(|a| a.form.as_ref()) {
+            persons.extend(
+                form.declared_family
+                    .iter()
+                    .filter_map(|member| Iin::parse(&member.iin).ok()),
+            );
+        }
+        self.audit(
             caller,
             "GetAdministrativeCase",
-            &[complaint.id.name(), complaint.application.clone()],
+            AuditAction::Read,
+            [Access::new(complaint.id.name(), &persons)],
         )
         .await?;
         Ok(case)
@@ -925,25 +988,6 @@ impl Core {
         }
     }
 
-    async fn log_read(
-        &self,
-        caller: &Caller,
-        action: &str,
-        names: &[String],
-    ) -> Result<(), ServiceError> {
-        self.store
-            .log_access(caller, action, names, Utc::now())
-            .await?;
-        tracing::debug!(
-            caller_role = caller.role().as_str(),
-            caller_id = caller.id(),
-            action,
-            complaints = names.len(),
-            "complaints read"
-        );
-        Ok(())
-    }
-
     /// How a complaint stands against its term now.
     pub fn term_status_of(&self, complaint: &StoredComplaint) -> ComplaintTermStatus {
         if let Some(decision) = &complaint.decision_record {
@@ -974,6 +1018,17 @@ impl Core {
 }
 
 /// Whether `caller` may see `complaint`: a citizen who is a party; staff and systems.
+/// The persons a complaint concerns (the complainant, the applicant, the
+/// representative) and its name.
+fn access(complaint: &StoredComplaint) -> Access {
+    Access::new(
+        complaint.id.name(),
+        [&complaint.complainant_iin, &complaint.applicant_iin]
+            .into_iter()
+            .chain(complaint.representative_iin.as_ref()),
+    )
+}
+
 fn may_read(caller: &Caller, complaint: &StoredComplaint) -> bool {
     match caller.role() {
         Role::Citizen => caller.iin().is_some_and(|iin| complaint.concerns(iin)),

@@ -1,5 +1,10 @@
 //! The gRPC adapter: the caller from metadata, the request to the core, the
 //! answer back, errors through the one mapping of `housing-platform`.
+//!
+//! Every call is recorded in the audit trail before it answers: the core
+//! records reads before it returns the data; a filing, forwarding or decision
+//! is recorded here right after the core has stored it. When the trail
+//! cannot be written the call fails with UNAVAILABLE.
 
 use housing_platform::caller::Caller;
 use housing_proto::housing::complaints::v1 as pb;
@@ -29,6 +34,9 @@ impl ComplaintsService for ComplaintsApi {
     ) -> Result<Response<pb::FileComplaintResponse>, Status> {
         let caller = Caller::from_metadata(request.metadata())?;
         let complaint = self.core.file(&caller, request.into_inner()).await?;
+        self.core
+            .audit_change(&caller, "FileComplaint", &complaint.name)
+            .await?;
         Ok(Response::new(pb::FileComplaintResponse {
             complaint: Some(complaint),
         }))
@@ -63,6 +71,9 @@ impl ComplaintsService for ComplaintsApi {
     ) -> Result<Response<pb::ForwardComplaintResponse>, Status> {
         let caller = Caller::from_metadata(request.metadata())?;
         let complaint = self.core.forward(&caller, request.get_ref()).await?;
+        self.core
+            .audit_change(&caller, "ForwardComplaint", &complaint.name)
+            .await?;
         Ok(Response::new(pb::ForwardComplaintResponse {
             complaint: Some(complaint),
         }))
@@ -74,6 +85,9 @@ impl ComplaintsService for ComplaintsApi {
     ) -> Result<Response<pb::DecideComplaintResponse>, Status> {
         let caller = Caller::from_metadata(request.metadata())?;
         let complaint = self.core.decide(&caller, request.get_ref()).await?;
+        self.core
+            .audit_change(&caller, "DecideComplaint", &complaint.name)
+            .await?;
         Ok(Response::new(pb::DecideComplaintResponse {
             complaint: Some(complaint),
         }))

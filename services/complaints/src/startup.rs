@@ -7,12 +7,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use housing_platform::audit::{AuditTrailService, Auditor};
 use housing_platform::limits::Limits;
 use housing_platform::server;
 use housing_platform::trust_root::load_trust_anchors;
+use housing_proto::housing::audit::v1::audit_service_server;
 use housing_proto::housing::complaints::v1::complaints_service_server::{
     self, ComplaintsServiceServer,
 };
+use housing_storage::audit::AuditLog;
 use housing_storage::{Database, PoolSettings};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
@@ -91,19 +94,31 @@ impl Application {
             max_form_bytes: settings.max_form_bytes,
             due_soon_working_days: settings.due_soon_working_days,
             outbox_written: Arc::clone(&outbox_written),
+            auditor: Auditor::new(AuditLog::new(database.clone())),
         };
         let dispatcher = Dispatcher::new(store, peers, settings.outbox, outbox_written);
-        let standard =
-            server::standard_services(&[complaints_service_server::SERVICE_NAME]).await?;
+        let standard = server::standard_services(&[
+            complaints_service_server::SERVICE_NAME,
+            audit_service_server::SERVICE_NAME,
+        ])
+        .await?;
         // The transport never refuses a complaint the content check would accept.
         let server_limits = settings
             .server_limits
             .with_message_bytes_at_least(settings.max_form_bytes + REQUEST_OVERHEAD_BYTES);
-        let routes = standard.routes.add_service(
-            ComplaintsServiceServer::new(ComplaintsApi::new(core))
-                .max_decoding_message_size(server_limits.max_message_bytes)
-                .max_encoding_message_size(server_limits.max_message_bytes),
-        );
+        let routes = standard
+            .routes
+            .add_service(
+                ComplaintsServiceServer::new(ComplaintsApi::new(core))
+                    .max_decoding_message_size(server_limits.max_message_bytes)
+                    .max_encoding_message_size(server_limits.max_message_bytes),
+            )
+            .add_service(
+                AuditTrailService::new(AuditLog::new(database.clone()))
+                    .into_server()
+                    .max_decoding_message_size(server_limits.max_message_bytes)
+                    .max_encoding_message_size(server_limits.max_message_bytes),
+            );
         Ok(Self {
             listener,
             address,

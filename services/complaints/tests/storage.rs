@@ -8,12 +8,12 @@ use complaints::model::{
     StoredComplaint,
 };
 use complaints::storage::{
-    AccessRecord, ComplaintStore, DeadlineRange, FileOutcome, ListFilter, MIGRATIONS,
-    NewOutboxMessage, OutboxKind, PageAfter, StoreError,
+    ComplaintStore, DeadlineRange, FileOutcome, ListFilter, MIGRATIONS, NewOutboxMessage,
+    OutboxKind, PageAfter, StoreError,
 };
 use housing_domain::Iin;
 use housing_domain::complaint::{ComplaintOutcome, ComplaintRoute};
-use housing_platform::caller::{Caller, Role};
+use housing_platform::caller::Role;
 use housing_storage::testing::TestDatabase;
 
 const COMPLAINANT: &str = "900101300126";
@@ -312,36 +312,10 @@ async fn outbox_failures_wait_and_abandoned_messages_stop(test: &TestDatabase) {
     assert_eq!(store.pending_message_count().await.expect("count"), 0);
 }
 
-async fn reads_are_logged_with_the_caller(test: &TestDatabase) {
-    let store = ComplaintStore::new(test.database.clone());
-    let citizen = Caller::citizen(Iin::parse(COMPLAINANT).expect("valid"));
-    store
-        .log_access(
-            &citizen,
-            "GetComplaint",
-            &["complaints/a".to_owned()],
-            received(),
-        )
-        .await
-        .expect("logged");
-    let records = store.access_records().await.expect("read");
-    assert_eq!(
-        records,
-        vec![AccessRecord {
-            caller_role: "citizen".to_owned(),
-            caller_id: "citizen".to_owned(),
-            caller_iin: Some(COMPLAINANT.to_owned()),
-            action: "GetComplaint".to_owned(),
-            resources: "complaints/a".to_owned(),
-        }]
-    );
-}
-
 housing_storage::storage_test_suite!(
     &MIGRATIONS;
     numbers_run_per_year_and_a_used_request_id_finds_its_complaint,
     a_stale_change_is_refused_and_a_decision_reads_back,
     lists_filter_by_party_state_and_open_term_earliest_first,
     outbox_failures_wait_and_abandoned_messages_stop,
-    reads_are_logged_with_the_caller,
 );

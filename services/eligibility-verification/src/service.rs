@@ -10,13 +10,26 @@
 //! Access (docs/eligibility-verification.md): a citizen reads only cases
 //! where they are the applicant or the representative (others are NOT_FOUND:
 //! not theirs to know of); operators, the head of the provider, the
-//! complaints body and the suite's systems read all; every read of a case's
-//! data is logged with the caller's role and id — never with an IIN.
+//! complaints body and the suite's systems read all.
+//!
+//! Every call that reads or changes a case's data is recorded in the audit
+//! trail (`housing_platform::audit`) with the caller, the persons of the case
+//! (applicant, representative, declared family) and the case's name: a
+//! change right after the engine has stored it, a read before the data is
+//! returned. When the trail cannot be written the call fails with
+//! UNAVAILABLE and returns nothing. Log lines carry the caller's role and id,
+//! never an IIN.
 
+use housing_domain::Iin;
+use housing_platform::audit::{Access, AuditAction, Auditor};
 use housing_platform::caller::{Caller, Role};
 use housing_platform::error::ServiceError;
 use housing_proto::housing::eligibility::v1 as pb;
-use housing_proto::housing::eligibility::v1::eligibility_service_server::EligibilityService;
+use housing_proto::housing::eligibility::v1::eligibility_service_server::{
+    EligibilityService, SERVICE_NAME,
+};
+use housing_proto::housing::intake::v1 as intake;
+use prost::Message;
 use tonic::{Request, Response, Status};
 
 use crate::adapter::form::parse_open_case;
@@ -38,12 +51,44 @@ const READERS_OF_ALL: [Role; 4] = [
 #[derive(Debug, Clone)]
 pub struct EligibilityApi {
     engine: Engine,
+    auditor: Auditor,
 }
 
 impl EligibilityApi {
-    /// The service.
-    pub fn new(engine: Engine) -> Self {
-        Self { engine }
+    /// The service, recording every access with `auditor`.
+    pub fn new(engine: Engine, auditor: Auditor) -> Self {
+        Self { engine, auditor }
+    }
+
+    /// Records `accesses` through `method` of this service.
+    async fn audit(
+        &self,
+        caller: &Caller,
+        method: &str,
+        action: AuditAction,
+        accesses: impl IntoIterator<Item = Access>,
+    ) -> Result<(), Status> {
+        self.auditor
+            .record_all(
+                caller,
+                &format!("/{SERVICE_NAME}/{method}"),
+                action,
+                accesses,
+            )
+            .await
+            .map_err(Status::from)
+    }
+
+    /// The access to the case `id` names: its persons, read from the store.
+    async fn access_to(&self, id: &CaseId) -> Result<Access, Status> {
+        let case = self
+            .engine
+            .store()
+            .case(id)
+            .await
+            .map_err(ServiceError::from)?
+            .ok_or(ServiceError::NotFound { resource: "case" })?;
+        Ok(access(&case))
     }
 
     /// A case the caller may read, or NOT_FOUND; the read is logged.
@@ -71,6 +116,25 @@ impl EligibilityApi {
 
 fn caller_of<T>(request: &Request<T>) -> Result<Caller, ServiceError> {
     Caller::from_metadata(request.metadata())
+}
+
+/// The persons a case concerns: the applicant, the representative and the
+/// family members its form declares.
+fn access(case: &CaseRecord) -> Access {
+    let declared: Vec<Iin> = intake::ApplicationForm::decode(case.form.as_slice())
+        .map(|form| {
+            form.declared_family
+                .iter()
+                .filter_map(|member| Iin::parse(&member.iin).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    Access::new(
+        case.id.case_name(),
+        std::iter::once(&case.applicant)
+            .chain(case.representative.as_ref())
+            .chain(&declared),
+    )
 }
 
 /// Whether `caller` may read `case`: staff and systems always, a citizen only
@@ -128,8 +192,11 @@ impl EligibilityService for EligibilityApi {
         &self,
         request: Request<pb::OpenCaseRequest>,
     ) -> Result<Response<pb::OpenCaseResponse>, Status> {
+        let caller = caller_of(&request)?;
         let open = parse_open_case(request.get_ref()).map_err(ServiceError::invalid)?;
         let case = self.engine.open_case(open).await?;
+        self.audit(&caller, "OpenCase", AuditAction::Change, [access(&case)])
+            .await?;
         Ok(Response::new(pb::OpenCaseResponse {
             case: Some(responses::case(&case)),
         }))
@@ -142,6 +209,8 @@ impl EligibilityService for EligibilityApi {
         let caller = caller_of(&request)?;
         let id = requests::case_name(&request.get_ref().name)?;
         let case = self.readable_case(&caller, &id).await?;
+        self.audit(&caller, "GetCase", AuditAction::Read, [access(&case)])
+            .await?;
         Ok(Response::new(pb::GetCaseResponse {
             case: Some(responses::case(&case)),
         }))
@@ -175,6 +244,13 @@ impl EligibilityService for EligibilityApi {
         let (cases, next_page_token) = paginate(cases, list.page.size, |case| {
             (case.processing_deadline, case.id.clone())
         });
+        self.audit(
+            &caller,
+            "ListCases",
+            AuditAction::Read,
+            cases.iter().map(access),
+        )
+        .await?;
         Ok(Response::new(pb::ListCasesResponse {
             cases: cases.iter().map(responses::case).collect(),
             next_page_token,
@@ -185,8 +261,16 @@ impl EligibilityService for EligibilityApi {
         &self,
         request: Request<pb::WithdrawCaseRequest>,
     ) -> Result<Response<pb::WithdrawCaseResponse>, Status> {
+        let caller = caller_of(&request)?;
         let id = requests::case_name(&request.get_ref().name)?;
         let case = self.engine.withdraw(&id).await?;
+        self.audit(
+            &caller,
+            "WithdrawCase",
+            AuditAction::Change,
+            [access(&case)],
+        )
+        .await?;
         Ok(Response::new(pb::WithdrawCaseResponse {
             case: Some(responses::case(&case)),
         }))
@@ -198,7 +282,7 @@ impl EligibilityService for EligibilityApi {
     ) -> Result<Response<pb::GetDecisionResponse>, Status> {
         let caller = caller_of(&request)?;
         let (id, number) = requests::decision_name(&request.get_ref().name)?;
-        self.readable_case(&caller, &id).await?;
+        let case = self.readable_case(&caller, &id).await?;
         let decision = self
             .engine
             .store()
@@ -208,6 +292,8 @@ impl EligibilityService for EligibilityApi {
             .ok_or(ServiceError::NotFound {
                 resource: "decision",
             })?;
+        self.audit(&caller, "GetDecision", AuditAction::Read, [access(&case)])
+            .await?;
         Ok(Response::new(pb::GetDecisionResponse {
             decision: Some(responses::decision(&decision)),
         }))
@@ -219,7 +305,7 @@ impl EligibilityService for EligibilityApi {
     ) -> Result<Response<pb::ListDecisionsResponse>, Status> {
         let caller = caller_of(&request)?;
         let (id, page) = requests::list_decisions(request.get_ref())?;
-        self.readable_case(&caller, &id).await?;
+        let case = self.readable_case(&caller, &id).await?;
         let decisions = self
             .engine
             .store()
@@ -228,6 +314,8 @@ impl EligibilityService for EligibilityApi {
             .map_err(ServiceError::from)?;
         let (decisions, next_page_token) =
             paginate(decisions, page.size, |decision| decision.number);
+        self.audit(&caller, "ListDecisions", AuditAction::Read, [access(&case)])
+            .await?;
         Ok(Response::new(pb::ListDecisionsResponse {
             decisions: decisions.iter().map(responses::decision).collect(),
             next_page_token,
@@ -240,7 +328,7 @@ impl EligibilityService for EligibilityApi {
     ) -> Result<Response<pb::GetHearingResponse>, Status> {
         let caller = caller_of(&request)?;
         let id = requests::hearing_name(&request.get_ref().name)?;
-        self.readable_case(&caller, &id).await?;
+        let case = self.readable_case(&caller, &id).await?;
         let hearing = self
             .engine
             .store()
@@ -250,6 +338,8 @@ impl EligibilityService for EligibilityApi {
             .ok_or(ServiceError::NotFound {
                 resource: "hearing",
             })?;
+        self.audit(&caller, "GetHearing", AuditAction::Read, [access(&case)])
+            .await?;
         Ok(Response::new(pb::GetHearingResponse {
             hearing: Some(responses::hearing(&hearing)),
         }))
@@ -283,6 +373,12 @@ impl EligibilityService for EligibilityApi {
         let (hearings, next_page_token) = paginate(hearings, list.page.size, |hearing| {
             (hearing.hearing_time, hearing.case_id.clone())
         });
+        let mut accesses = Vec::with_capacity(hearings.len());
+        for hearing in &hearings {
+            accesses.push(self.access_to(&hearing.case_id).await?);
+        }
+        self.audit(&caller, "ListHearings", AuditAction::Read, accesses)
+            .await?;
         Ok(Response::new(pb::ListHearingsResponse {
             // Listed without their positions: GetHearing shows those.
             hearings: hearings.iter().map(responses::hearing).collect(),
@@ -298,6 +394,13 @@ impl EligibilityService for EligibilityApi {
         let position = requests::state_position(request.get_ref())?;
         let case = self.readable_case(&caller, &position.case_id).await?;
         let hearing = self.engine.state_position(&case, position).await?;
+        self.audit(
+            &caller,
+            "StatePosition",
+            AuditAction::Change,
+            [access(&case)],
+        )
+        .await?;
         Ok(Response::new(pb::StatePositionResponse {
             hearing: Some(responses::hearing(&hearing)),
         }))
@@ -310,6 +413,9 @@ impl EligibilityService for EligibilityApi {
         let caller = caller_of(&request)?;
         let decide = requests::decide_after_hearing(request.get_ref())?;
         let decision = self.engine.decide_after_hearing(decide, &caller).await?;
+        let case = self.access_to(&decision.case_id).await?;
+        self.audit(&caller, "DecideAfterHearing", AuditAction::Change, [case])
+            .await?;
         Ok(Response::new(pb::DecideAfterHearingResponse {
             decision: Some(responses::decision(&decision)),
         }))
@@ -322,6 +428,9 @@ impl EligibilityService for EligibilityApi {
         let caller = caller_of(&request)?;
         let reevaluate = requests::reevaluate_case(request.get_ref())?;
         let decision = self.engine.reevaluate(reevaluate, &caller).await?;
+        let case = self.access_to(&decision.case_id).await?;
+        self.audit(&caller, "ReevaluateCase", AuditAction::Change, [case])
+            .await?;
         Ok(Response::new(pb::ReevaluateCaseResponse {
             decision: Some(responses::decision(&decision)),
         }))
@@ -334,6 +443,14 @@ impl EligibilityService for EligibilityApi {
         let caller = caller_of(&request)?;
         let register = requests::register_by_complaint(request.get_ref())?;
         let decision = self.engine.register_by_complaint(register, &caller).await?;
+        let case = self.access_to(&decision.case_id).await?;
+        self.audit(
+            &caller,
+            "RegisterByComplaintDecision",
+            AuditAction::Change,
+            [case],
+        )
+        .await?;
         Ok(Response::new(pb::RegisterByComplaintDecisionResponse {
             decision: Some(responses::decision(&decision)),
         }))
@@ -345,7 +462,7 @@ impl EligibilityService for EligibilityApi {
     ) -> Result<Response<pb::GetRegisterEntryResponse>, Status> {
         let caller = caller_of(&request)?;
         let id = requests::register_entry_name(&request.get_ref().name)?;
-        self.readable_case(&caller, &id).await?;
+        let case = self.readable_case(&caller, &id).await?;
         let (entry, position) = self
             .engine
             .store()
@@ -355,6 +472,13 @@ impl EligibilityService for EligibilityApi {
             .ok_or(ServiceError::NotFound {
                 resource: "register entry",
             })?;
+        self.audit(
+            &caller,
+            "GetRegisterEntry",
+            AuditAction::Read,
+            [access(&case)],
+        )
+        .await?;
         Ok(Response::new(pb::GetRegisterEntryResponse {
             register_entry: Some(responses::register_entry(&entry, position)),
         }))

@@ -6,10 +6,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use housing_platform::audit::{AuditTrailService, Auditor};
 use housing_platform::server;
+use housing_proto::housing::audit::v1::audit_service_server;
 use housing_proto::housing::eligibility::v1::eligibility_service_server::{
     self, EligibilityServiceServer,
 };
+use housing_storage::audit::AuditLog;
 use housing_storage::{Database, PoolSettings};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
@@ -68,6 +71,7 @@ impl Application {
         )
         .await
         .context("cannot open the eligibility database")?;
+        let audit_log = AuditLog::new(database.clone());
         let store = Store::new(database);
 
         let peers = &settings.peers;
@@ -99,13 +103,27 @@ impl Application {
             Arc::clone(&settings.clock),
         );
 
-        let standard =
-            server::standard_services(&[eligibility_service_server::SERVICE_NAME]).await?;
-        let routes = standard.routes.add_service(
-            EligibilityServiceServer::new(EligibilityApi::new(engine.clone()))
+        let standard = server::standard_services(&[
+            eligibility_service_server::SERVICE_NAME,
+            audit_service_server::SERVICE_NAME,
+        ])
+        .await?;
+        let routes = standard
+            .routes
+            .add_service(
+                EligibilityServiceServer::new(EligibilityApi::new(
+                    engine.clone(),
+                    Auditor::new(audit_log.clone()),
+                ))
                 .max_decoding_message_size(settings.server_limits.max_message_bytes)
                 .max_encoding_message_size(settings.server_limits.max_message_bytes),
-        );
+            )
+            .add_service(
+                AuditTrailService::new(audit_log)
+                    .into_server()
+                    .max_decoding_message_size(settings.server_limits.max_message_bytes)
+                    .max_encoding_message_size(settings.server_limits.max_message_bytes),
+            );
         let address = server::local_address(&listener)?;
         Ok(Self {
             listener,

@@ -7,11 +7,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use housing_platform::audit::{AuditTrailService, Auditor};
 use housing_platform::limits::Limits;
 use housing_platform::server;
+use housing_proto::housing::audit::v1::audit_service_server;
 use housing_proto::housing::notification::v1::notification_service_server::{
     self, NotificationServiceServer,
 };
+use housing_storage::audit::AuditLog;
 use housing_storage::{Database, PoolSettings};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
@@ -104,14 +107,26 @@ impl Application {
             directory,
             retry: settings.delivery.retry,
             wake_worker,
+            auditor: Auditor::new(AuditLog::new(database.clone())),
         });
-        let standard =
-            server::standard_services(&[notification_service_server::SERVICE_NAME]).await?;
-        let routes = standard.routes.add_service(
-            NotificationServiceServer::new(api)
-                .max_decoding_message_size(settings.server_limits.max_message_bytes)
-                .max_encoding_message_size(settings.server_limits.max_message_bytes),
-        );
+        let standard = server::standard_services(&[
+            notification_service_server::SERVICE_NAME,
+            audit_service_server::SERVICE_NAME,
+        ])
+        .await?;
+        let routes = standard
+            .routes
+            .add_service(
+                NotificationServiceServer::new(api)
+                    .max_decoding_message_size(settings.server_limits.max_message_bytes)
+                    .max_encoding_message_size(settings.server_limits.max_message_bytes),
+            )
+            .add_service(
+                AuditTrailService::new(AuditLog::new(database.clone()))
+                    .into_server()
+                    .max_decoding_message_size(settings.server_limits.max_message_bytes)
+                    .max_encoding_message_size(settings.server_limits.max_message_bytes),
+            );
         let address = server::local_address(&listener)?;
         Ok(Self {
             listener,

@@ -1,6 +1,6 @@
 //! The personal account at intake: an application, a list of them, an
-//! application's history. Every read is checked against the caller and
-//! written to the access log.
+//! application's history. Every read is checked against the caller; the gRPC
+//! adapter records it in the audit trail before it answers.
 
 use housing_domain::Iin;
 use housing_platform::caller::{Caller, Role};
@@ -29,6 +29,8 @@ pub struct ApplicationPage {
 /// A page of events and the token of the next.
 #[derive(Debug)]
 pub struct EventPage {
+    /// The application whose history it is.
+    pub application: StoredApplication,
     /// Oldest first.
     pub events: Vec<StoredEvent>,
     /// Empty on the last page.
@@ -42,14 +44,7 @@ impl Intake {
         caller: &Caller,
         name: &str,
     ) -> Result<StoredApplication, ServiceError> {
-        let application = self.readable_application(caller, name, "name").await?;
-        self.log_read(
-            caller,
-            "GetApplication",
-            std::slice::from_ref(&application.id),
-        )
-        .await?;
-        Ok(application)
+        self.readable_application(caller, name, "name").await
     }
 
     /// A citizen's own applications (as applicant or representative), or for
@@ -100,8 +95,6 @@ impl Intake {
         } else {
             String::new()
         };
-        let ids: Vec<ApplicationId> = applications.iter().map(|a| a.id.clone()).collect();
-        self.log_read(caller, "ListApplications", &ids).await?;
         Ok(ApplicationPage {
             applications,
             next_page_token,
@@ -135,13 +128,8 @@ impl Intake {
         } else {
             String::new()
         };
-        self.log_read(
-            caller,
-            "ListApplicationEvents",
-            std::slice::from_ref(&application.id),
-        )
-        .await?;
         Ok(EventPage {
+            application,
             events,
             next_page_token,
         })
@@ -161,28 +149,6 @@ impl Intake {
             Some(application) if may_read(caller, &application) => Ok(application),
             _ => Err(not_found()),
         }
-    }
-
-    async fn log_read(
-        &self,
-        caller: &Caller,
-        action: &str,
-        ids: &[ApplicationId],
-    ) -> Result<(), ServiceError> {
-        let names: Vec<String> = ids.iter().map(ApplicationId::name).collect();
-        // The access log records when the read really happened: the system
-        // clock, not the clock of receipt (which tests fix).
-        self.store
-            .log_access(caller, action, &names, chrono::Utc::now())
-            .await?;
-        tracing::debug!(
-            caller_role = caller.role().as_str(),
-            caller_id = caller.id(),
-            action,
-            applications = names.len(),
-            "applications read"
-        );
-        Ok(())
     }
 }
 

@@ -20,12 +20,9 @@ use crate::model::{
     parse_role,
 };
 
-mod access_log;
 mod applications;
 mod events;
 mod outbox;
-
-pub use access_log::AccessRecord;
 
 pub use applications::{ApplicationChange, ListFilter, NewSubmission, PageAfter, SubmitOutcome};
 pub use events::NewEvent;

@@ -3,6 +3,7 @@
 //! page.
 
 use housing_proto::housing::intake::v1 as pb;
+use housing_storage::audit::{AuditAction, AuditLog, AuditQuery};
 use housing_storage::testing::TestDatabase;
 use tonic::Code;
 
@@ -119,33 +120,101 @@ async fn a_citizen_reads_only_their_own_applications(database: &TestDatabase) {
         .expect_err("not a name");
     assert_eq!(malformed.code(), Code::InvalidArgument);
 
-    // Every read is attributable: who, in which role, through which call, what.
-    let store = application_intake::storage::IntakeStore::new(database.database.clone());
-    let reads = store.access_records().await.expect("the access log");
-    let mut citizen_reads: Vec<(&str, Option<&str>, &str, usize)> = reads
+    // Every read and change is attributable: who, in which role, through
+    // which call, whose data, which application.
+    let trail = AuditLog::new(database.database.clone());
+    let entries = trail
+        .list(&AuditQuery {
+            limit: 500,
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("the audit trail");
+    let method = |rpc: &str| rpc.rsplit('/').next().unwrap_or_default().to_owned();
+    let mut family = vec![iins::APPLICANT.to_owned(), iins::SPOUSE.to_owned()];
+    family.sort();
+    let citizen_entries: Vec<(String, String, AuditAction, Vec<String>, String)> = entries
         .iter()
-        .filter(|read| read.caller_role == "citizen")
-        .map(|read| {
+        .filter(|entry| entry.draft.caller_role == "citizen")
+        .map(|entry| {
+            let mut persons = entry.draft.persons.clone();
+            persons.sort();
             (
-                read.caller_id.as_str(),
-                read.caller_iin.as_deref(),
-                read.action.as_str(),
-                read.resources.len(),
+                entry.draft.caller_iin.clone(),
+                method(&entry.draft.rpc),
+                entry.draft.action,
+                persons,
+                entry.draft.case.clone(),
             )
         })
         .collect();
-    citizen_reads.sort();
-    let mut expected = vec![
-        ("citizen", Some(iins::APPLICANT), "GetApplication", 1),
-        ("citizen", Some(iins::APPLICANT), "ListApplications", 1),
-        ("citizen", Some(iins::STRANGER), "ListApplications", 0),
-        ("citizen", Some(iins::STRANGER), "ListApplications", 0),
-    ];
-    expected.sort();
-    assert_eq!(citizen_reads, expected, "refused reads read nothing");
-    assert!(reads.iter().any(|read| read.caller_id == "operator-17"
-        && read.action == "GetApplication"
-        && read.resources == [application.name.clone()]));
+    let by_applicant = |rpc: &str, action| {
+        (
+            iins::APPLICANT.to_owned(),
+            rpc.to_owned(),
+            action,
+            family.clone(),
+            application.name.clone(),
+        )
+    };
+    assert_eq!(
+        citizen_entries,
+        vec![
+            by_applicant("SubmitApplication", AuditAction::Change),
+            by_applicant("GetApplication", AuditAction::Read),
+            by_applicant("ListApplications", AuditAction::Read),
+        ],
+        "refused reads and empty lists read nothing"
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|entry| entry.draft.caller_id == "operator-17"
+                && entry.draft.caller_role == "operator"
+                && entry.draft.rpc == "/housing.intake.v1.ApplicationIntakeService/GetApplication"
+                && entry.draft.case == application.name
+                && entry.draft.persons.contains(&iins::SPOUSE.to_owned()))
+    );
+    assert!(
+        entries
+            .iter()
+            .all(|entry| entry.draft.caller_role != "auditor"),
+        "a refused call is not an access"
+    );
+    let verified = trail.verify().await.expect("verify");
+    assert_eq!(
+        (verified.entries, verified.intact()),
+        (i64::try_from(entries.len()).expect("small"), true)
+    );
+
+    // A staff look-up by IIN is recorded even when it finds nothing.
+    assert!(
+        list(
+            &mut operator,
+            pb::ListApplicationsRequest {
+                applicant_iin: iins::STRANGER.to_owned(),
+                ..Default::default()
+            }
+        )
+        .await
+        .is_empty()
+    );
+    let looked_up = trail
+        .list(&AuditQuery {
+            person_iin: iins::STRANGER.to_owned(),
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("the audit trail");
+    assert_eq!(looked_up.len(), 1);
+    assert_eq!(
+        (
+            looked_up[0].draft.caller_id.as_str(),
+            looked_up[0].draft.case.as_str()
+        ),
+        ("operator-17", "applications")
+    );
     intake.stop().await;
 }
 

@@ -5,6 +5,7 @@ use chrono::TimeDelta;
 use housing_platform::caller::Role;
 use housing_proto::housing::common::v1::Track;
 use housing_proto::housing::eligibility::v1 as pb;
+use housing_storage::audit::{AuditAction, AuditLog, AuditQuery};
 use housing_storage::testing::TestDatabase;
 
 use crate::forms::{Form, KARAGANDA, SHYMKENT, date, demo};
@@ -131,6 +132,100 @@ async fn a_citizen_sees_only_cases_they_are_a_party_to(database: &TestDatabase) 
         .await
         .expect_err("unidentified");
     assert_eq!(nobody.code(), tonic::Code::Unauthenticated);
+
+    // Every read of a case's data, and every case opened, is in the audit
+    // trail with its caller, its persons and its case; refused calls are not.
+    let trail = AuditLog::new(database.database.clone());
+    let entries = trail
+        .list(&AuditQuery {
+            limit: 500,
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("the audit trail");
+    // The test itself polls GetCase as a system while it waits for a state:
+    // reads too, as many as it polled.
+    let polled = |entry: &&housing_storage::audit::AuditEntry| {
+        entry.draft.caller_role == "system" && entry.draft.rpc.ends_with("/GetCase")
+    };
+    assert!(entries.iter().any(|entry| polled(&entry)));
+    let seen: Vec<(String, String, String, String, AuditAction)> = entries
+        .iter()
+        .filter(|entry| !polled(entry))
+        .map(|entry| {
+            (
+                entry.draft.caller_role.clone(),
+                entry.draft.caller_iin.clone(),
+                entry
+                    .draft
+                    .rpc
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+                entry.draft.case.clone(),
+                entry.draft.action,
+            )
+        })
+        .collect();
+    let entry = |role: &str, iin: &str, rpc: &str, case: &str, action| {
+        (
+            role.to_owned(),
+            iin.to_owned(),
+            rpc.to_owned(),
+            case.to_owned(),
+            action,
+        )
+    };
+    assert_eq!(
+        seen,
+        vec![
+            entry("system", "", "OpenCase", "cases/d15", AuditAction::Change),
+            entry("system", "", "OpenCase", "cases/d08", AuditAction::Change),
+            entry(
+                "citizen",
+                demo::D15_APPLICANT,
+                "GetCase",
+                "cases/d15",
+                AuditAction::Read
+            ),
+            entry(
+                "citizen",
+                demo::D09_GUARDIAN,
+                "GetCase",
+                "cases/d08",
+                AuditAction::Read
+            ),
+            entry(
+                "citizen",
+                demo::D09_GUARDIAN,
+                "GetRegisterEntry",
+                "cases/d08",
+                AuditAction::Read
+            ),
+            entry(
+                "citizen",
+                demo::D09_GUARDIAN,
+                "ListCases",
+                "cases/d08",
+                AuditAction::Read
+            ),
+        ]
+    );
+    // The minor's case names the minor and the guardian who filed.
+    let mut persons = entries[1].draft.persons.clone();
+    persons.sort();
+    let mut expected = vec![
+        demo::D08_APPLICANT.to_owned(),
+        demo::D09_GUARDIAN.to_owned(),
+    ];
+    expected.sort();
+    assert_eq!(persons, expected);
+    let verified = trail.verify().await.expect("verify");
+    assert_eq!(
+        (verified.entries, verified.intact()),
+        (i64::try_from(entries.len()).expect("small"), true)
+    );
     app.stop().await;
 }
 

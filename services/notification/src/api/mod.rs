@@ -4,6 +4,13 @@
 //! service's own types, answers are converted back in [`convert`]. Every
 //! read is logged with the caller's role and id and the notices' names —
 //! never an IIN, a number or an address.
+//!
+//! Every call that sends or reads a notice is recorded in the audit trail
+//! (`housing_platform::audit`) with the caller, the recipient's IIN and the
+//! case (the complaint, or else the application, the notice is about): a
+//! notice sent right after it is stored, a read before the data is returned.
+//! When the trail cannot be written the call fails with UNAVAILABLE and
+//! returns nothing.
 
 mod access;
 mod convert;
@@ -12,10 +19,13 @@ pub mod request;
 
 use std::sync::Arc;
 
+use housing_platform::audit::{Access, AuditAction, Auditor};
 use housing_platform::caller::Caller;
 use housing_platform::error::{Reason, ServiceError, Violation};
 use housing_proto::housing::notification::v1 as pb;
-use housing_proto::housing::notification::v1::notification_service_server::NotificationService;
+use housing_proto::housing::notification::v1::notification_service_server::{
+    NotificationService, SERVICE_NAME,
+};
 use housing_storage::StorageError;
 use tokio::sync::Notify;
 use tonic::{Request, Response, Status};
@@ -26,7 +36,7 @@ use crate::channels;
 use crate::clock;
 use crate::delivery::RetryPolicy;
 use crate::mobile_citizens::MobileCitizenDirectory;
-use crate::notice::{Channel, NotificationId};
+use crate::notice::{Channel, Notice, NotificationId};
 use crate::storage::{
     InsertedNotice, NewNotice, NoticeFilter, NotificationStore, OutboxFilter, StoreError,
     StoredNotice,
@@ -46,6 +56,8 @@ pub struct ApiState {
     pub retry: RetryPolicy,
     /// Wakes the delivery worker when a notice has something to send.
     pub wake_worker: Arc<Notify>,
+    /// Records every access to a notice in the audit trail.
+    pub auditor: Auditor,
 }
 
 /// The gRPC service.
@@ -60,6 +72,26 @@ impl NotificationApi {
         Self {
             state: Arc::new(state),
         }
+    }
+
+    /// Records `accesses` through `method` of this service.
+    async fn audit(
+        &self,
+        caller: &Caller,
+        method: &str,
+        action: AuditAction,
+        accesses: impl IntoIterator<Item = Access>,
+    ) -> Result<(), Status> {
+        self.state
+            .auditor
+            .record_all(
+                caller,
+                &format!("/{SERVICE_NAME}/{method}"),
+                action,
+                accesses,
+            )
+            .await
+            .map_err(Status::from)
     }
 
     async fn send(&self, caller: &Caller, send: SendRequest) -> Result<StoredNotice, ServiceError> {
@@ -175,6 +207,17 @@ fn store_error(error: StoreError) -> ServiceError {
     }
 }
 
+/// The recipient of a notice and its case: the complaint it is about, or else
+/// the application.
+fn access(notice: &Notice) -> Access {
+    let case = if notice.complaint.is_empty() {
+        &notice.application
+    } else {
+        &notice.complaint
+    };
+    Access::new(case.clone(), [&notice.recipient])
+}
+
 #[tonic::async_trait]
 impl NotificationService for NotificationApi {
     async fn send_notification(
@@ -184,6 +227,13 @@ impl NotificationService for NotificationApi {
         let caller = Caller::from_metadata(request.metadata())?;
         let send = SendRequest::parse(request.into_inner(), &self.state.catalogue)?;
         let stored = self.send(&caller, send).await?;
+        self.audit(
+            &caller,
+            "SendNotification",
+            AuditAction::Change,
+            [access(&stored.notice)],
+        )
+        .await?;
         Ok(Response::new(pb::SendNotificationResponse {
             notification: Some(convert::notification(&stored.notice)),
         }))
@@ -218,6 +268,13 @@ impl NotificationService for NotificationApi {
             notification = %stored.notice.id,
             "notice read"
         );
+        self.audit(
+            &caller,
+            "GetNotification",
+            AuditAction::Read,
+            [access(&stored.notice)],
+        )
+        .await?;
         Ok(Response::new(pb::GetNotificationResponse {
             notification: Some(convert::notification(&stored.notice)),
         }))
@@ -294,6 +351,15 @@ impl NotificationService for NotificationApi {
             notifications = names.join(","),
             "notices listed"
         );
+        self.audit(
+            &caller,
+            "ListNotifications",
+            AuditAction::Read,
+            page.iter()
+                .map(|stored| access(&stored.notice))
+                .collect::<Vec<_>>(),
+        )
+        .await?;
         Ok(Response::new(pb::ListNotificationsResponse {
             notifications: page
                 .iter()
@@ -370,6 +436,20 @@ impl NotificationService for NotificationApi {
             notifications = names.join(","),
             "outbox messages listed"
         );
+        // The messages carry the recipients' numbers and addresses: each
+        // notice's recipient is recorded.
+        let mut accesses = Vec::with_capacity(names.len());
+        for name in &names {
+            let notice = match NotificationId::parse_name(name) {
+                Some(id) => self.state.store.notice(&id).await.map_err(store_error)?,
+                None => None,
+            };
+            if let Some(stored) = notice {
+                accesses.push(access(&stored.notice));
+            }
+        }
+        self.audit(&caller, "ListOutboxMessages", AuditAction::Read, accesses)
+            .await?;
         Ok(Response::new(pb::ListOutboxMessagesResponse {
             messages: page.iter().map(convert::outbox_message).collect(),
             next_page_token,

@@ -3,6 +3,7 @@
 
 use housing_platform::caller::{Caller, Role};
 use housing_proto::housing::notification::v1 as pb;
+use housing_storage::audit::{AuditAction, AuditLog, AuditQuery};
 use housing_storage::testing::TestDatabase;
 use tonic::Code;
 
@@ -90,6 +91,60 @@ async fn a_citizen_reads_only_their_own_notices(database: &TestDatabase) {
         .await
         .expect_err("unidentified");
     assert_eq!(anonymous.code(), Code::Unauthenticated);
+
+    // The two notices sent and the citizen's two reads are in the audit
+    // trail, with the recipient; the refused calls are not.
+    let trail = AuditLog::new(database.database.clone());
+    let entries = trail
+        .list(&AuditQuery {
+            limit: 500,
+            ..AuditQuery::default()
+        })
+        .await
+        .expect("the audit trail");
+    let seen: Vec<(String, String, AuditAction, Vec<String>, String)> = entries
+        .iter()
+        .map(|entry| {
+            (
+                entry.draft.caller_role.clone(),
+                entry
+                    .draft
+                    .rpc
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+                entry.draft.action,
+                entry.draft.persons.clone(),
+                entry.draft.case.clone(),
+            )
+        })
+        .collect();
+    let entry = |role: &str, rpc: &str, action, recipient: &str| {
+        (
+            role.to_owned(),
+            rpc.to_owned(),
+            action,
+            vec![recipient.to_owned()],
+            "applications/1001".to_owned(),
+        )
+    };
+    assert_eq!(
+        seen,
+        vec![
+            entry("system", "SendNotification", AuditAction::Change, &iin(60)),
+            entry("system", "SendNotification", AuditAction::Change, &iin(61)),
+            entry("citizen", "GetNotification", AuditAction::Read, &iin(60)),
+            entry("citizen", "ListNotifications", AuditAction::Read, &iin(60)),
+        ]
+    );
+    assert!(
+        entries[2..]
+            .iter()
+            .all(|entry| entry.draft.caller_iin == iin(60))
+    );
+    let verified = trail.verify().await.expect("verify");
+    assert_eq!((verified.entries, verified.intact()), (4, true));
     app.stop().await;
     gateway.stop().await;
 }
