@@ -5,10 +5,15 @@ It shows that the contracts stand on their own: the stubs come from the
 .proto files alone (grpcio-tools), the signature is made with other
 libraries than the suite's (a detached CMS SignedData assembled with
 `asn1crypto`, signed SHA-256 with RSA by `cryptography`), and the caller is
-named by metadata as any relaying system would name itself.
+a relaying government system.
 
     python tests/python/client.py [--intake HOST:PORT] [--centre HOST:PORT]
-                                  [--clock-shift-seconds N]
+                                  [--pki DIRECTORY] [--clock-shift-seconds N]
+
+With --pki (a development PKI, `housing-dev-pki`) the client connects over
+mutual TLS with the certificate `python-government-system.pem` of that
+directory, which is then what names it; without it, in plaintext to a suite
+in the insecure loopback mode, where it names itself in metadata.
 
 --clock-shift-seconds signs at the suite's business time when its clock is
 shifted (HOUSING_BUSINESS_CLOCK_SHIFT_SECONDS, as in the compose tests).
@@ -92,6 +97,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--intake", default="127.0.0.1:50051")
     parser.add_argument("--centre", default="127.0.0.1:50053")
+    parser.add_argument("--pki", default=None)
     parser.add_argument("--clock-shift-seconds", type=int, default=0)
     arguments = parser.parse_args()
 
@@ -104,6 +110,17 @@ def main() -> int:
     from housing.common.v1 import common_pb2
     from housing.registry.v1 import certification_pb2, certification_pb2_grpc
 
+    def channel(target: str):
+        if arguments.pki is None:
+            return grpc.insecure_channel(target)
+        pki = pathlib.Path(arguments.pki)
+        credentials = grpc.ssl_channel_credentials(
+            root_certificates=(pki / "ca.pem").read_bytes(),
+            private_key=(pki / "python-government-system.key").read_bytes(),
+            certificate_chain=(pki / "python-government-system.pem").read_bytes(),
+        )
+        return grpc.secure_channel(target, credentials)
+
     now = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(
         seconds=arguments.clock_shift_seconds)
 
@@ -114,7 +131,7 @@ def main() -> int:
 
     # The citizen's signing certificate, from the certification centre.
     centre = certification_pb2_grpc.CertificationCentreServiceStub(
-        grpc.insecure_channel(arguments.centre))
+        channel(arguments.centre))
     issued = centre.IssueCertificate(certification_pb2.IssueCertificateRequest(
         iin=APPLICANT,
         common_name="SEITKALI AIGERIM",
@@ -147,8 +164,9 @@ def main() -> int:
     signature = sign_detached(content, issued.certificate_der, key,
                               now - datetime.timedelta(minutes=1))
 
-    # Submitted by a relaying government system, which names itself.
-    intake = intake_pb2_grpc.ApplicationIntakeServiceStub(grpc.insecure_channel(arguments.intake))
+    # Submitted by a relaying government system: its certificate names it
+    # (mutual TLS); in the insecure mode it names itself.
+    intake = intake_pb2_grpc.ApplicationIntakeServiceStub(channel(arguments.intake))
     system = (("x-caller-role", "system"), ("x-caller-id", "python-government-system"))
     submitted = intake.SubmitApplication(intake_pb2.SubmitApplicationRequest(
         request_id=str(uuid.uuid4()),

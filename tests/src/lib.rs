@@ -13,6 +13,7 @@
 //! clock plus an offset that a test may move on ([`Suite::advance_complaints_clock`])
 //! to let complaint terms run out.
 
+pub mod credentials;
 pub mod demo;
 
 use std::net::SocketAddr;
@@ -30,10 +31,9 @@ use housing_storage::testing::TestDatabase;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tonic::service::Interceptor;
-use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
-use tonic::{Request, Status};
+
+pub use credentials::{CallerChannel, Credentials};
 
 /// Which database every service of a suite uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +52,10 @@ pub struct SuiteOptions {
     /// Bind eligibility's listener but do not serve it until
     /// [`Suite::start_eligibility`]: intake's hand-overs fail meanwhile.
     pub eligibility_deferred: bool,
+    /// Run in the mutual-TLS mode with a fresh development PKI (client
+    /// certificates, staff tokens, citizens' EDS authentication) instead of
+    /// the insecure loopback mode.
+    pub mutual_tls: bool,
 }
 
 impl Default for SuiteOptions {
@@ -59,6 +63,7 @@ impl Default for SuiteOptions {
         Self {
             backend: Backend::Sqlite,
             eligibility_deferred: false,
+            mutual_tls: false,
         }
     }
 }
@@ -103,20 +108,6 @@ impl housing_platform::clock::Clock for ComplaintsClock {
             + TimeDelta::microseconds(self.extra_micros.load(std::sync::atomic::Ordering::SeqCst))
     }
 }
-
-/// Adds the caller's identity to every request.
-#[derive(Debug, Clone)]
-pub struct AttachCaller(Caller);
-
-impl Interceptor for AttachCaller {
-    fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
-        self.0.attach(request.metadata_mut());
-        Ok(request)
-    }
-}
-
-/// A channel whose requests carry a caller.
-pub type CallerChannel = InterceptedService<Channel, AttachCaller>;
 
 /// A service running in the suite.
 #[derive(Debug)]
@@ -172,6 +163,8 @@ pub struct Endpoints {
     pub complaints_address: SocketAddr,
     /// Business time minus system time.
     clock_shift: TimeDelta,
+    /// The harness's credentials in the mutual-TLS mode; `None` in the insecure one.
+    credentials: Option<Credentials>,
 }
 
 /// The five services, running.
@@ -184,6 +177,8 @@ pub struct Suite {
     intake_database_url: String,
     eligibility_pending: Option<(eligibility_verification::Settings, TcpListener)>,
     clock: Arc<DemoClock>,
+    /// The development PKI's directory in the mutual-TLS mode.
+    _pki: Option<tempfile::TempDir>,
     gateway: Option<Running>,
     notification: Option<Running>,
     eligibility: Option<Running>,
@@ -213,6 +208,30 @@ fn http(address: SocketAddr) -> String {
     format!("http://{address}")
 }
 
+/// A service's settings: `pairs` plus the security mode's, as `system`.
+fn service_variables<K, V>(
+    credentials: Option<&Credentials>,
+    system: &str,
+    pairs: impl IntoIterator<Item = (K, V)>,
+) -> Vec<(String, String)>
+where
+    K: Into<String>,
+    V: Into<String>,
+{
+    match credentials {
+        None => housing_platform::security::insecure_loopback(pairs),
+        Some(credentials) => pairs
+            .into_iter()
+            .map(|(name, value)| (name.into(), value.into()))
+            .chain(
+                housing_platform::security::dev_pki_variables(credentials.directory(), system)
+                    .into_iter()
+                    .map(|(name, path)| (name.to_owned(), path.display().to_string())),
+            )
+            .collect(),
+    }
+}
+
 /// Starts the suite: every listener first, then each service with the
 /// others' addresses and a fresh database.
 pub async fn spawn_suite(options: SuiteOptions) -> anyhow::Result<Suite> {
@@ -222,6 +241,14 @@ pub async fn spawn_suite(options: SuiteOptions) -> anyhow::Result<Suite> {
     let (intake_listener, intake_address) = loopback_listener().await?;
     let (complaints_listener, complaints_address) = loopback_listener().await?;
     let clock = Arc::new(DemoClock::starting_now());
+    let (pki, credentials) = if options.mutual_tls {
+        let directory = tempfile::tempdir().context("a directory for the PKI")?;
+        credentials::write_dev_pki(directory.path())?;
+        let credentials = Credentials::from_dev_pki(directory.path())?;
+        (Some(directory), Some(credentials))
+    } else {
+        (None, None)
+    };
     let complaints_clock = Arc::new(ComplaintsClock {
         demo: Arc::clone(&clock),
         extra_micros: std::sync::atomic::AtomicI64::new(0),
@@ -241,17 +268,21 @@ pub async fn spawn_suite(options: SuiteOptions) -> anyhow::Result<Suite> {
     let complaints_database =
         fresh_database(options.backend, &complaints::storage::MIGRATIONS).await?;
 
-    let gateway_settings = registry_gateway::Settings::from_variables([
-        (
-            "HOUSING_REGISTRY_DATABASE_URL",
-            gateway_database.url.as_str(),
-        ),
-        ("HOUSING_REGISTRY_FIXTURES", "demo"),
-        (
-            "HOUSING_REGISTRY_CLIENT_SYSTEMS",
-            "eligibility-verification,application-intake,notification",
-        ),
-    ])
+    let gateway_settings = registry_gateway::Settings::from_variables(service_variables(
+        credentials.as_ref(),
+        registry_gateway::SERVICE,
+        [
+            (
+                "HOUSING_REGISTRY_DATABASE_URL",
+                gateway_database.url.as_str(),
+            ),
+            ("HOUSING_REGISTRY_FIXTURES", "demo"),
+            (
+                "HOUSING_REGISTRY_CLIENT_SYSTEMS",
+                "eligibility-verification,application-intake,notification",
+            ),
+        ],
+    ))
     .context("gateway settings")?;
     let gateway =
         registry_gateway::Application::build_with_listener(gateway_settings, gateway_listener)
@@ -259,20 +290,29 @@ pub async fn spawn_suite(options: SuiteOptions) -> anyhow::Result<Suite> {
             .context("the gateway builds")?;
     let gateway = Running::spawn(|stopped| gateway.run_until_stopped(until(stopped)));
 
-    let notification_settings = notification::Settings::from_variables([
-        (
-            "HOUSING_NOTIFICATION_DATABASE_URL",
-            notification_database.url.clone(),
-        ),
-        (
-            "HOUSING_NOTIFICATION_REGISTRY_ADDRESS",
-            http(gateway_address),
-        ),
-        (
-            "HOUSING_NOTIFICATION_WORKER_POLL_INTERVAL_MS",
-            "100".to_owned(),
-        ),
-    ])
+    let notification_settings = notification::Settings::from_variables(service_variables(
+        credentials.as_ref(),
+        notification::SERVICE,
+        [
+            (
+                "HOUSING_NOTIFICATION_DATABASE_URL",
+                notification_database.url.clone(),
+            ),
+            (
+                "HOUSING_NOTIFICATION_REGISTRY_ADDRESS",
+                http(gateway_address),
+            ),
+            (
+                "HOUSING_NOTIFICATION_WORKER_POLL_INTERVAL_MS",
+                "100".to_owned(),
+            ),
+            // Citizens' EDS authentication is judged by the business clock.
+            (
+                "HOUSING_BUSINESS_CLOCK_SHIFT_SECONDS",
+                clock.offset.num_seconds().to_string(),
+            ),
+        ],
+    ))
     .context("notification settings")?;
     let notification = notification::Application::build_with_listener(
         notification_settings,
@@ -282,33 +322,38 @@ pub async fn spawn_suite(options: SuiteOptions) -> anyhow::Result<Suite> {
     .context("notification builds")?;
     let notification = Running::spawn(|stopped| notification.run_until_stopped(until(stopped)));
 
-    let eligibility_settings = eligibility_verification::Settings::from_variables([
-        (
-            "HOUSING_ELIGIBILITY_DATABASE_URL",
-            eligibility_database.url.clone(),
-        ),
-        (
-            "HOUSING_ELIGIBILITY_REGISTRY_ADDRESS",
-            http(gateway_address),
-        ),
-        ("HOUSING_ELIGIBILITY_INTAKE_ADDRESS", http(intake_address)),
-        (
-            "HOUSING_ELIGIBILITY_NOTIFICATION_ADDRESS",
-            http(notification_address),
-        ),
-        (
-            "HOUSING_ELIGIBILITY_EVALUATION_INTERVAL_MS",
-            "100".to_owned(),
-        ),
-        ("HOUSING_ELIGIBILITY_OUTBOX_INTERVAL_MS", "100".to_owned()),
-        (
-            "HOUSING_ELIGIBILITY_OUTBOX_RETRY_INITIAL_MS",
-            "100".to_owned(),
-        ),
-        ("HOUSING_ELIGIBILITY_OUTBOX_RETRY_MAX_MS", "1000".to_owned()),
-    ])
-    .context("eligibility settings")?
-    .with_clock(clock.clone());
+    let eligibility_settings =
+        eligibility_verification::Settings::from_variables(service_variables(
+            credentials.as_ref(),
+            eligibility_verification::SERVICE,
+            [
+                (
+                    "HOUSING_ELIGIBILITY_DATABASE_URL",
+                    eligibility_database.url.clone(),
+                ),
+                (
+                    "HOUSING_ELIGIBILITY_REGISTRY_ADDRESS",
+                    http(gateway_address),
+                ),
+                ("HOUSING_ELIGIBILITY_INTAKE_ADDRESS", http(intake_address)),
+                (
+                    "HOUSING_ELIGIBILITY_NOTIFICATION_ADDRESS",
+                    http(notification_address),
+                ),
+                (
+                    "HOUSING_ELIGIBILITY_EVALUATION_INTERVAL_MS",
+                    "100".to_owned(),
+                ),
+                ("HOUSING_ELIGIBILITY_OUTBOX_INTERVAL_MS", "100".to_owned()),
+                (
+                    "HOUSING_ELIGIBILITY_OUTBOX_RETRY_INITIAL_MS",
+                    "100".to_owned(),
+                ),
+                ("HOUSING_ELIGIBILITY_OUTBOX_RETRY_MAX_MS", "1000".to_owned()),
+            ],
+        ))
+        .context("eligibility settings")?
+        .with_clock(clock.clone());
     let (eligibility, eligibility_pending) = if options.eligibility_deferred {
         (None, Some((eligibility_settings, eligibility_listener)))
     } else {
@@ -325,6 +370,7 @@ pub async fn spawn_suite(options: SuiteOptions) -> anyhow::Result<Suite> {
         gateway_address,
         clock.clone(),
         intake_listener,
+        credentials.as_ref(),
     )
     .await?;
 
@@ -340,6 +386,7 @@ pub async fn spawn_suite(options: SuiteOptions) -> anyhow::Result<Suite> {
         &peers,
         complaints_clock.clone(),
         complaints_listener,
+        credentials.as_ref(),
     )
     .await?;
 
@@ -351,6 +398,7 @@ pub async fn spawn_suite(options: SuiteOptions) -> anyhow::Result<Suite> {
             intake_address,
             complaints_address,
             clock_shift: clock.offset,
+            credentials,
         },
         databases: vec![
             gateway_database,
@@ -364,6 +412,7 @@ pub async fn spawn_suite(options: SuiteOptions) -> anyhow::Result<Suite> {
         intake_database_url,
         eligibility_pending,
         clock,
+        _pki: pki,
         gateway: Some(gateway),
         notification: Some(notification),
         eligibility,
@@ -385,33 +434,38 @@ async fn start_complaints(
     peers: &ComplaintsPeers,
     clock: Arc<ComplaintsClock>,
     listener: TcpListener,
+    credentials: Option<&Credentials>,
 ) -> anyhow::Result<Running> {
-    let settings = complaints::Settings::from_variables([
-        ("HOUSING_COMPLAINTS_DATABASE_URL", database_url.to_owned()),
-        ("HOUSING_COMPLAINTS_INTAKE_ADDRESS", http(peers.intake)),
-        (
-            "HOUSING_COMPLAINTS_ELIGIBILITY_ADDRESS",
-            http(peers.eligibility),
-        ),
-        (
-            "HOUSING_COMPLAINTS_CERTIFICATION_CENTRE_ADDRESS",
-            http(peers.gateway),
-        ),
-        (
-            "HOUSING_COMPLAINTS_NOTIFICATION_ADDRESS",
-            http(peers.notification),
-        ),
-        ("HOUSING_COMPLAINTS_PEER_TIMEOUT_MS", "2000".to_owned()),
-        (
-            "HOUSING_COMPLAINTS_OUTBOX_POLL_INTERVAL_MS",
-            "100".to_owned(),
-        ),
-        (
-            "HOUSING_COMPLAINTS_OUTBOX_INITIAL_BACKOFF_MS",
-            "50".to_owned(),
-        ),
-        ("HOUSING_COMPLAINTS_OUTBOX_MAX_BACKOFF_MS", "500".to_owned()),
-    ])
+    let settings = complaints::Settings::from_variables(service_variables(
+        credentials,
+        complaints::SERVICE,
+        [
+            ("HOUSING_COMPLAINTS_DATABASE_URL", database_url.to_owned()),
+            ("HOUSING_COMPLAINTS_INTAKE_ADDRESS", http(peers.intake)),
+            (
+                "HOUSING_COMPLAINTS_ELIGIBILITY_ADDRESS",
+                http(peers.eligibility),
+            ),
+            (
+                "HOUSING_COMPLAINTS_CERTIFICATION_CENTRE_ADDRESS",
+                http(peers.gateway),
+            ),
+            (
+                "HOUSING_COMPLAINTS_NOTIFICATION_ADDRESS",
+                http(peers.notification),
+            ),
+            ("HOUSING_COMPLAINTS_PEER_TIMEOUT_MS", "2000".to_owned()),
+            (
+                "HOUSING_COMPLAINTS_OUTBOX_POLL_INTERVAL_MS",
+                "100".to_owned(),
+            ),
+            (
+                "HOUSING_COMPLAINTS_OUTBOX_INITIAL_BACKOFF_MS",
+                "50".to_owned(),
+            ),
+            ("HOUSING_COMPLAINTS_OUTBOX_MAX_BACKOFF_MS", "500".to_owned()),
+        ],
+    ))
     .context("complaints settings")?
     .with_clock(clock);
     let complaints = complaints::Application::build_with_listener(settings, listener)
@@ -441,22 +495,27 @@ async fn start_intake(
     gateway_address: SocketAddr,
     clock: Arc<DemoClock>,
     listener: TcpListener,
+    credentials: Option<&Credentials>,
 ) -> anyhow::Result<Running> {
-    let settings = application_intake::Settings::from_variables([
-        ("HOUSING_INTAKE_DATABASE_URL", database_url.to_owned()),
-        (
-            "HOUSING_INTAKE_ELIGIBILITY_ADDRESS",
-            http(eligibility_address),
-        ),
-        (
-            "HOUSING_INTAKE_CERTIFICATION_CENTRE_ADDRESS",
-            http(gateway_address),
-        ),
-        ("HOUSING_INTAKE_PEER_TIMEOUT_MS", "2000".to_owned()),
-        ("HOUSING_INTAKE_OUTBOX_POLL_INTERVAL_MS", "100".to_owned()),
-        ("HOUSING_INTAKE_OUTBOX_INITIAL_BACKOFF_MS", "50".to_owned()),
-        ("HOUSING_INTAKE_OUTBOX_MAX_BACKOFF_MS", "500".to_owned()),
-    ])
+    let settings = application_intake::Settings::from_variables(service_variables(
+        credentials,
+        application_intake::SERVICE,
+        [
+            ("HOUSING_INTAKE_DATABASE_URL", database_url.to_owned()),
+            (
+                "HOUSING_INTAKE_ELIGIBILITY_ADDRESS",
+                http(eligibility_address),
+            ),
+            (
+                "HOUSING_INTAKE_CERTIFICATION_CENTRE_ADDRESS",
+                http(gateway_address),
+            ),
+            ("HOUSING_INTAKE_PEER_TIMEOUT_MS", "2000".to_owned()),
+            ("HOUSING_INTAKE_OUTBOX_POLL_INTERVAL_MS", "100".to_owned()),
+            ("HOUSING_INTAKE_OUTBOX_INITIAL_BACKOFF_MS", "50".to_owned()),
+            ("HOUSING_INTAKE_OUTBOX_MAX_BACKOFF_MS", "500".to_owned()),
+        ],
+    ))
     .context("intake settings")?
     .with_clock(clock);
     let intake = application_intake::Application::build_with_listener(settings, listener)
@@ -480,43 +539,71 @@ impl Endpoints {
             notification_address: at(ports[3]),
             complaints_address: at(ports[4]),
             clock_shift,
+            credentials: None,
         }
     }
 
-    fn channel(address: SocketAddr, caller: Caller) -> CallerChannel {
-        let channel = Endpoint::from_shared(http(address))
-            .expect("a loopback endpoint")
-            .connect_lazy();
-        InterceptedService::new(channel, AttachCaller(caller))
+    /// The same services, reached over mutual TLS with `credentials`.
+    pub fn with_credentials(self, credentials: Credentials) -> Self {
+        Self {
+            credentials: Some(credentials),
+            ..self
+        }
+    }
+
+    /// The harness's credentials, in the mutual-TLS mode.
+    pub fn credentials(&self) -> Option<&Credentials> {
+        self.credentials.as_ref()
+    }
+
+    /// A lazily connected channel to `address`, plaintext or mutual TLS.
+    pub fn raw_channel(&self, address: SocketAddr) -> Channel {
+        match &self.credentials {
+            None => Endpoint::from_shared(http(address))
+                .expect("a loopback endpoint")
+                .connect_lazy(),
+            Some(credentials) => credentials.endpoint(address).connect_lazy(),
+        }
+    }
+
+    fn channel(&self, address: SocketAddr, caller: Caller) -> CallerChannel {
+        CallerChannel {
+            inner: self.raw_channel(address),
+            caller,
+            prover: self
+                .credentials
+                .clone()
+                .map(|credentials| credentials::Prover {
+                    credentials,
+                    centre: self.certification_centre(),
+                    clock_shift: self.clock_shift,
+                }),
+        }
     }
 
     /// application-intake, as `caller`.
     pub fn intake(&self, caller: Caller) -> ApplicationIntakeServiceClient<CallerChannel> {
-        ApplicationIntakeServiceClient::new(Self::channel(self.intake_address, caller))
+        ApplicationIntakeServiceClient::new(self.channel(self.intake_address, caller))
     }
 
     /// eligibility-verification, as `caller`.
     pub fn eligibility(&self, caller: Caller) -> EligibilityServiceClient<CallerChannel> {
-        EligibilityServiceClient::new(Self::channel(self.eligibility_address, caller))
+        EligibilityServiceClient::new(self.channel(self.eligibility_address, caller))
     }
 
     /// notification, as `caller`.
     pub fn notification(&self, caller: Caller) -> NotificationServiceClient<CallerChannel> {
-        NotificationServiceClient::new(Self::channel(self.notification_address, caller))
+        NotificationServiceClient::new(self.channel(self.notification_address, caller))
     }
 
     /// complaints, as `caller`.
     pub fn complaints(&self, caller: Caller) -> ComplaintsServiceClient<CallerChannel> {
-        ComplaintsServiceClient::new(Self::channel(self.complaints_address, caller))
+        ComplaintsServiceClient::new(self.channel(self.complaints_address, caller))
     }
 
     /// The certification centre of the test PKI.
     pub fn certification_centre(&self) -> CertificationCentreServiceClient<Channel> {
-        CertificationCentreServiceClient::new(
-            Endpoint::from_shared(http(self.gateway_address))
-                .expect("a loopback endpoint")
-                .connect_lazy(),
-        )
+        CertificationCentreServiceClient::new(self.raw_channel(self.gateway_address))
     }
 
     /// The business clock's "now".
@@ -567,6 +654,7 @@ impl Suite {
                 &peers,
                 self.complaints_clock.clone(),
                 listener,
+                self.endpoints.credentials.as_ref(),
             )
             .await?,
         );
@@ -603,6 +691,7 @@ impl Suite {
                 self.gateway_address,
                 self.clock.clone(),
                 listener,
+                self.endpoints.credentials.as_ref(),
             )
             .await?,
         );

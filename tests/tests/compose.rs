@@ -25,16 +25,18 @@
 //! images (`deploy/images.sh --prebuilt`) and runs it with `--features compose`. `HOUSING_COMPOSE` names the compose command (default:
 //! `docker compose` if the plugin is there, else `docker-compose`).
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Utc};
-use housing_e2e_tests::Endpoints;
+use housing_e2e_tests::credentials::write_dev_pki;
 use housing_e2e_tests::demo::{
     DemoApplication, application_of, check_outcome, citizen, demo_start, eventually,
     file_and_check, personal_values, submit,
 };
+use housing_e2e_tests::{Credentials, Endpoints};
 use housing_proto::housing::intake::v1 as intake;
 use tokio::task::JoinSet;
 
@@ -86,6 +88,9 @@ fn compose_program() -> Vec<String> {
 struct Stack {
     program: Vec<String>,
     clock_shift: TimeDelta,
+    /// The development PKI the stack's mutual TLS runs on (HOUSING_PKI_DIR).
+    pki: tempfile::TempDir,
+    credentials: Credentials,
 }
 
 impl Stack {
@@ -101,6 +106,7 @@ impl Stack {
                 "HOUSING_BUSINESS_CLOCK_SHIFT_SECONDS",
                 self.clock_shift.num_seconds().to_string(),
             )
+            .env("HOUSING_PKI_DIR", self.pki.path())
             .stdin(Stdio::null());
         command
     }
@@ -121,9 +127,14 @@ impl Stack {
 
     /// A fresh stack whose business clock shows the demo's day.
     fn up() -> Self {
+        let pki = tempfile::tempdir().expect("a directory for the PKI");
+        write_dev_pki(pki.path()).expect("a development PKI");
+        let credentials = Credentials::from_dev_pki(pki.path()).expect("the harness's credentials");
         let stack = Self {
             program: compose_program(),
             clock_shift: TimeDelta::seconds((demo_start() - Utc::now()).num_seconds()),
+            pki,
+            credentials,
         };
         stack.run(&["down", "--volumes", "--remove-orphans"]);
         stack.run(&["up", "--detach", "--no-build"]);
@@ -131,7 +142,7 @@ impl Stack {
     }
 
     fn endpoints(&self) -> Endpoints {
-        Endpoints::on_loopback(PORTS, self.clock_shift)
+        Endpoints::on_loopback(PORTS, self.clock_shift).with_credentials(self.credentials.clone())
     }
 
     fn logs(&self) -> String {
@@ -161,10 +172,10 @@ impl Drop for Stack {
     }
 }
 
-/// Whether the service on `port` answers grpc.health.v1 SERVING.
-async fn serving(port: u16) -> bool {
-    let Ok(channel) = tonic::transport::Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
-        .expect("a loopback endpoint")
+/// Whether the service on `port` answers grpc.health.v1 SERVING (over mutual TLS).
+async fn serving(credentials: &Credentials, port: u16) -> bool {
+    let Ok(channel) = credentials
+        .endpoint(SocketAddr::from(([127, 0, 0, 1], port)))
         .connect_timeout(Duration::from_secs(2))
         .timeout(Duration::from_secs(2))
         .connect()
@@ -179,10 +190,10 @@ async fn serving(port: u16) -> bool {
         .is_ok_and(|response| response.into_inner().status() == ServingStatus::Serving)
 }
 
-async fn until_serving(ports: &[u16], limit: Duration) {
+async fn until_serving(credentials: &Credentials, ports: &[u16], limit: Duration) {
     let started = Instant::now();
     for &port in ports {
-        while !serving(port).await {
+        while !serving(credentials, port).await {
             assert!(
                 started.elapsed() < limit,
                 "port {port} is not SERVING after {limit:?}"
@@ -206,6 +217,8 @@ fn python_client_files_and_reads(stack: &Stack) {
         .unwrap_or_else(|| root().join(".tools/venv/bin/python"));
     let run = Command::new(&python)
         .arg(root().join("tests/python/client.py"))
+        .arg("--pki")
+        .arg(stack.pki.path())
         .arg("--clock-shift-seconds")
         .arg(stack.clock_shift.num_seconds().to_string())
         .stdin(Stdio::null())
@@ -274,6 +287,7 @@ async fn eligibility_killed_mid_flow(stack: &Stack, endpoints: &Endpoints) {
     assert_eq!(waiting.state(), intake::application::State::Submitted);
     stack.run(&["start", "eligibility-verification"]);
     until_serving(
+        &stack.credentials,
         &[port_of("eligibility-verification")],
         Duration::from_secs(120),
     )
@@ -297,7 +311,12 @@ async fn notification_stopped_mid_flow(stack: &Stack, endpoints: &Endpoints) {
     )
     .await;
     stack.run(&["start", "notification"]);
-    until_serving(&[port_of("notification")], Duration::from_secs(120)).await;
+    until_serving(
+        &stack.credentials,
+        &[port_of("notification")],
+        Duration::from_secs(120),
+    )
+    .await;
     check_outcome(endpoints, &demo, &name).await;
 }
 
@@ -323,7 +342,7 @@ fn no_personal_data_in_the_logs(stack: &Stack) {
 async fn the_compose_stack_end_to_end() {
     let stack = Stack::up();
     let endpoints = stack.endpoints();
-    until_serving(&PORTS, Duration::from_secs(240)).await;
+    until_serving(&stack.credentials, &PORTS, Duration::from_secs(240)).await;
     eprintln!("compose: every service is SERVING");
 
     python_client_files_and_reads(&stack);

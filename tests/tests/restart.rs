@@ -14,6 +14,7 @@ async fn a_crash_between_store_and_hand_over_loses_and_doubles_nothing(backend: 
     let mut suite = spawn_suite(SuiteOptions {
         backend,
         eligibility_deferred: true,
+        ..SuiteOptions::default()
     })
     .await
     .expect("the suite starts");

@@ -1,8 +1,7 @@
 //! Who is calling: the identity every service reads from a request and every
 //! service-to-service client attaches to one.
 //!
-//! Until mutual TLS, operator tokens and EDS authentication land (see the
-//! security issue), the identity travels in gRPC metadata set by the caller:
+//! The identity travels in gRPC metadata:
 //!
 //! | key | value |
 //! |---|---|
@@ -10,6 +9,11 @@
 //! | `x-caller-id` | a staff id, a system name (`application-intake`), or `citizen` |
 //! | `x-caller-iin` | for a citizen: their IIN |
 //!
+//! In the mutual-TLS mode these keys are written by the server's
+//! authentication layer from what the caller proved (client certificate,
+//! staff token, EDS authentication signature) after discarding whatever the
+//! client sent; only in the insecure development mode are they taken as
+//! declared ([`crate::security`]).
 //! [`Caller`] is what services use; only the way it is established will change.
 //! Every read of a person's data is attributable to a `Caller`.
 
@@ -157,8 +161,16 @@ impl Caller {
     /// Writes the caller into outgoing request metadata, with the current
     /// span's trace context (`traceparent`): every call between the suite's
     /// services is attached this way, so a call that crosses them is one trace.
+    /// In the mutual-TLS mode the receiving server discards the identity
+    /// written here and establishes its own ([`crate::security`]); the trace
+    /// context stays.
     pub fn attach(&self, metadata: &mut MetadataMap) {
         crate::telemetry::inject_trace_context(metadata);
+        self.write_identity(metadata);
+    }
+
+    /// Writes the identity keys only.
+    pub fn write_identity(&self, metadata: &mut MetadataMap) {
         metadata.insert(ROLE_KEY, MetadataValue::from_static(self.role.as_str()));
         if let Ok(id) = self.id.parse() {
             metadata.insert(ID_KEY, id);

@@ -5,6 +5,9 @@
 //! * [`caller`] — who is calling, read from and written to request metadata.
 //! * [`authorization`] — who may call what: the table of roles per RPC, and
 //!   the layer that enforces it on every server.
+//! * [`security`] — mutual TLS, and how a caller is established: client
+//!   certificates, staff tokens ([`tokens`]), citizens' EDS; or the insecure
+//!   loopback mode for development. [`dev_pki`] makes certificates for it.
 //! * [`limits`] — message size, deadline, concurrency and per-caller rate
 //!   limits of every call.
 //! * [`server`] — binding, the standard services (grpc.health.v1, server
@@ -24,10 +27,13 @@ pub mod authorization;
 pub mod calendar;
 pub mod caller;
 pub mod clock;
+pub mod dev_pki;
 pub mod error;
 pub mod limits;
+pub mod security;
 pub mod server;
 pub mod settings;
 pub mod signature;
 pub mod telemetry;
+pub mod tokens;
 pub mod trust_root;

@@ -16,6 +16,8 @@ use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
 use crate::limits::Limits;
+use crate::security::Security;
+use crate::security::authentication::AuthenticationLayer;
 
 /// How long in-flight calls may run after a shutdown signal before the server stops anyway.
 pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(10);
@@ -70,25 +72,36 @@ pub async fn standard_services(service_names: &[&str]) -> anyhow::Result<Standar
 
 /// Serves `routes` on `listener` until `shutdown` completes, then stops
 /// accepting and lets in-flight calls finish for at most `grace_period`.
+/// Connections are secured and callers established as `security` says
+/// ([`crate::security`]); the insecure mode refuses a non-loopback listener.
 /// Every call runs under `limits` ([`crate::limits`]: deadline, concurrency,
 /// per-caller rate; the message size is set on each generated server).
 pub async fn serve(
     listener: TcpListener,
     routes: Routes,
     limits: Limits,
+    security: Security,
     shutdown: impl Future<Output = ()> + Send,
     grace_period: Duration,
 ) -> anyhow::Result<()> {
+    security.check_listen_address(listener.local_addr()?.ip())?;
+    security.announce();
     let (shutdown_started, shutdown_observed) = tokio::sync::oneshot::channel::<()>();
     let signal = async move {
         shutdown.await;
         tracing::info!("shutdown requested, draining in-flight calls");
         let _ = shutdown_started.send(());
     };
-    let server = Server::builder()
+    let mut builder = Server::builder();
+    if let Some(tls) = security.server_tls() {
+        builder = builder.tls_config(tls)?;
+    }
+    let server = builder
         // One span per call, child of the caller's W3C trace context.
         .trace_fn(crate::telemetry::request_span)
-        // Deadline, concurrency and per-caller rate, before anything else runs.
+        // Who is calling, proven in the mutual-TLS mode, before anything else runs.
+        .layer(AuthenticationLayer::new(security))
+        // Deadline, concurrency and per-caller rate.
         .layer(limits.layer())
         // Who may call what (crate::authorization), before any handler runs.
         .layer(crate::authorization::AuthorizationLayer)

@@ -51,6 +51,33 @@ pub async fn load_trust_anchors(
         .context("the trust root is not a usable root certificate")
 }
 
+/// How long a service that takes no signed documents waits at start-up for
+/// the certification centre's root, in the mutual-TLS mode.
+pub const CITIZEN_EDS_ROOT_WAIT: Duration = Duration::from_secs(60);
+
+/// In the mutual-TLS mode, lets citizens authenticate to a service that takes
+/// no signed documents (and so has no trust root of its own): asks the
+/// certification centre for its root, as [`load_trust_anchors`] does, and
+/// hands it to `security` with the service's business clock (`None`: the
+/// settings'). Nothing to do in the insecure mode.
+pub async fn trust_citizen_eds_from_centre(
+    security: &crate::security::Security,
+    centre: &CertificationCentreServiceClient<Channel>,
+    service: &str,
+    call_timeout: Duration,
+    clock: Option<std::sync::Arc<dyn crate::clock::Clock>>,
+) -> anyhow::Result<()> {
+    if !security.needs_citizen_eds_trust() {
+        return Ok(());
+    }
+    let source = TrustRootSource::CertificationCentre {
+        wait: CITIZEN_EDS_ROOT_WAIT,
+    };
+    let anchors = load_trust_anchors(&source, centre, service, call_timeout).await?;
+    security.trust_citizen_eds(anchors, clock);
+    Ok(())
+}
+
 async fn root_from_centre(
     centre: &CertificationCentreServiceClient<Channel>,
     service: &str,

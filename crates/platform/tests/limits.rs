@@ -125,6 +125,7 @@ impl Running {
             listener,
             routes,
             limits,
+            housing_platform::security::Security::InsecureLoopback,
             async move {
                 let _ = stopped.await;
             },

@@ -33,6 +33,7 @@ async fn start() -> (
         listener,
         standard.routes,
         housing_platform::limits::Limits::default(),
+        housing_platform::security::Security::InsecureLoopback,
         async move {
             let _ = stopped.await;
         },

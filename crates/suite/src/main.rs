@@ -9,6 +9,10 @@
 //! registry-gateway loads the demo dataset into its database on first start.
 //! A restart keeps the data.
 //!
+//! Unless the environment chooses a security mode, the launcher runs the
+//! services in the insecure loopback mode (`HOUSING_INSECURE_LOOPBACK=true`,
+//! docs/security.md) and says so in its banner and in every service's log.
+//!
 //! `housing-suite demo-submit Dnn` files the demo dataset's application of
 //! `Dnn` (docs/demo-dataset.md) against a running suite, as the citizen who
 //! files it: the test PKI issues them a signing certificate, the form is
@@ -18,7 +22,8 @@
 use std::net::SocketAddr;
 
 use anyhow::Context;
-use housing_platform::{server, telemetry};
+use housing_platform::settings::Variables;
+use housing_platform::{security, server, telemetry};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -113,6 +118,11 @@ async fn start_dev() -> anyhow::Result<()> {
         telemetry::LogFormat::from_setting(log_format.as_deref()),
     );
 
+    let variables = development_variables();
+    let insecure = variables
+        .get(security::INSECURE_LOOPBACK_VARIABLE)
+        .is_some_and(|value| value.trim() == "true");
+
     // Every listener is bound before any service is built: intake and
     // eligibility call each other, and a port already taken should stop the
     // launcher before anything has started.
@@ -146,7 +156,7 @@ async fn start_dev() -> anyhow::Result<()> {
     let mut lines = Vec::new();
 
     let gateway = registry_gateway::Application::build_with_listener(
-        registry_gateway::Settings::from_process_environment()
+        registry_gateway::Settings::from_variables(variables.clone())
             .context("registry-gateway settings")?,
         gateway_listener,
     )
@@ -164,7 +174,8 @@ async fn start_dev() -> anyhow::Result<()> {
     services.spawn(gateway.run_until_stopped(shutdown()));
 
     let notification = notification::Application::build_with_listener(
-        notification::Settings::from_process_environment().context("notification settings")?,
+        notification::Settings::from_variables(variables.clone())
+            .context("notification settings")?,
         notification_listener,
     )
     .await
@@ -173,7 +184,7 @@ async fn start_dev() -> anyhow::Result<()> {
     services.spawn(notification.run_until_stopped(shutdown()));
 
     let eligibility = eligibility_verification::Application::build_with_listener(
-        eligibility_verification::Settings::from_process_environment()
+        eligibility_verification::Settings::from_variables(variables.clone())
             .context("eligibility-verification settings")?,
         eligibility_listener,
     )
@@ -187,7 +198,7 @@ async fn start_dev() -> anyhow::Result<()> {
 
     // Intake's build asks the certification centre (served above) for the
     // trusted root, so it is built in its own task.
-    let intake_settings = application_intake::Settings::from_process_environment()
+    let intake_settings = application_intake::Settings::from_variables(variables.clone())
         .context("application-intake settings")?;
     lines.push(listening(
         application_intake::SERVICE,
@@ -204,7 +215,7 @@ async fn start_dev() -> anyhow::Result<()> {
 
     // Complaints also asks the certification centre for the trusted root.
     let complaints_settings =
-        complaints::Settings::from_process_environment().context("complaints settings")?;
+        complaints::Settings::from_variables(variables.clone()).context("complaints settings")?;
     lines.push(listening(
         complaints::SERVICE,
         server::local_address(&complaints_listener)?,
@@ -218,7 +229,7 @@ async fn start_dev() -> anyhow::Result<()> {
             .await
     });
 
-    print_banner(&lines);
+    print_banner(&lines, insecure);
     wait_for_shutdown_or_failure(&mut services).await?;
     let _ = stop.send(true);
     while let Some(result) = services.join_next().await {
@@ -226,6 +237,25 @@ async fn start_dev() -> anyhow::Result<()> {
     }
     tracing::info!("all services stopped");
     Ok(())
+}
+
+/// The environment, plus the one development setting
+/// (`HOUSING_INSECURE_LOOPBACK=true`) unless the environment chooses a mode
+/// itself (the variable, or `HOUSING_TLS_*` files for the secure mode).
+fn development_variables() -> Variables {
+    let environment = Variables::from_process_environment();
+    let chosen = environment
+        .get(security::INSECURE_LOOPBACK_VARIABLE)
+        .is_some()
+        || environment.get(security::TLS_CERT_FILE_VARIABLE).is_some();
+    let mut variables: Vec<(String, String)> = environment.into_iter().collect();
+    if !chosen {
+        variables.push((
+            security::INSECURE_LOOPBACK_VARIABLE.to_owned(),
+            "true".to_owned(),
+        ));
+    }
+    variables.into_iter().collect()
 }
 
 async fn bind(service: &str, address: &str) -> anyhow::Result<TcpListener> {
@@ -239,8 +269,16 @@ fn listening(service: &str, address: SocketAddr) -> String {
     format!("  {service:<26} {address}")
 }
 
-fn print_banner(lines: &[String]) {
+fn print_banner(lines: &[String], insecure: bool) {
     println!("Housing Provision Center suite (development mode, loopback only)\n");
+    if insecure {
+        println!(
+            "!! INSECURE: {}=true: plaintext on loopback, callers' identities as they declare",
+            security::INSECURE_LOOPBACK_VARIABLE
+        );
+        println!("!! them (x-caller-* metadata). Development only; never with real data.");
+        println!("!! Mutual TLS, staff tokens and EDS authentication: docs/security.md\n");
+    }
     println!(
         "storage: SQLite files under ./data/ (unless HOUSING_<SERVICE>_DATABASE_URL says otherwise)"
     );

@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use housing_platform::caller::Caller;
+use housing_platform::security::Security;
 use housing_proto::housing::eligibility::v1::eligibility_service_client::EligibilityServiceClient;
 use housing_proto::housing::registry::v1::certification_centre_service_client::CertificationCentreServiceClient;
 use tonic::Request;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 
 use crate::settings::PeerSettings;
 
@@ -30,10 +31,11 @@ pub struct Peers {
 
 impl Peers {
     /// Prepares the channels; nothing connects until the first call.
-    pub fn connect_lazily(settings: &PeerSettings) -> anyhow::Result<Self> {
+    pub fn connect_lazily(settings: &PeerSettings, security: &Security) -> anyhow::Result<Self> {
         let channel = |address: &str| -> anyhow::Result<Channel> {
-            Ok(Endpoint::from_shared(address.to_owned())
-                .with_context(|| format!("{address} is not a peer address"))?
+            Ok(security
+                .endpoint(address)
+                .with_context(|| format!("{address} cannot be reached"))?
                 .connect_timeout(CONNECT_TIMEOUT)
                 .tcp_nodelay(true)
                 .connect_lazy())

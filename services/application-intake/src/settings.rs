@@ -34,6 +34,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use housing_platform::limits::Limits;
+use housing_platform::security::Security;
 pub use housing_platform::settings::SettingsError;
 use housing_platform::settings::{Variables, positive};
 pub use housing_platform::trust_root::TrustRootSource;
@@ -119,6 +120,9 @@ pub struct Settings {
     /// Limits of every call served: message size, deadline, concurrency,
     /// per-caller rate (the shared `HOUSING_GRPC_*` variables).
     pub server_limits: Limits,
+    /// How connections are secured and callers established
+    /// ([`housing_platform::security`]).
+    pub security: Security,
     /// The service's own database.
     pub database: DatabaseSettings,
     /// The services it calls.
@@ -252,6 +256,7 @@ impl Settings {
         Ok(Settings {
             listen_address,
             server_limits: Limits::from_variables(&variables)?,
+            security: Security::from_variables(&variables)?,
             database,
             peers: PeerSettings {
                 eligibility_address,

@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use housing_platform::audit::{AuditTrailService, Auditor};
 use housing_platform::limits::Limits;
+use housing_platform::security::Security;
 use housing_platform::server;
 use housing_platform::trust_root::load_trust_anchors;
 use housing_proto::housing::audit::v1::audit_service_server;
@@ -44,6 +45,7 @@ pub struct Application {
     database: Database,
     dispatcher: Dispatcher,
     server_limits: Limits,
+    security: Security,
 }
 
 impl Application {
@@ -80,7 +82,7 @@ impl Application {
         .await
         .context("cannot open the intake database")?;
         let calendar = housing_platform::calendar::load(&settings.calendar_files).await?;
-        let peers = Peers::connect_lazily(&settings.peers)?;
+        let peers = Peers::connect_lazily(&settings.peers, &settings.security)?;
         let trust_anchors = load_trust_anchors(
             &settings.trust_root,
             &peers.certification_centre,
@@ -88,6 +90,10 @@ impl Application {
             peers.call_timeout,
         )
         .await?;
+        // Citizens authenticate with EDS keys of the same root, by the same clock.
+        settings
+            .security
+            .trust_citizen_eds(trust_anchors.clone(), Some(Arc::clone(&settings.clock)));
 
         let store = IntakeStore::new(database.clone());
         let outbox_written = Arc::new(Notify::new());
@@ -140,6 +146,7 @@ impl Application {
             database,
             dispatcher,
             server_limits,
+            security: settings.security.clone(),
         })
     }
 
@@ -167,6 +174,7 @@ impl Application {
             self.listener,
             self.routes,
             self.server_limits,
+            self.security,
             shutdown,
             server::DEFAULT_GRACE_PERIOD,
         )

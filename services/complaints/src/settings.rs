@@ -36,6 +36,7 @@ use std::time::Duration;
 
 use housing_platform::clock::Clock;
 use housing_platform::limits::Limits;
+use housing_platform::security::Security;
 pub use housing_platform::settings::SettingsError;
 use housing_platform::settings::{Variables, positive};
 pub use housing_platform::trust_root::TrustRootSource;
@@ -128,6 +129,9 @@ pub struct Settings {
     /// Limits of every call served: message size, deadline, concurrency,
     /// per-caller rate (the shared `HOUSING_GRPC_*` variables).
     pub server_limits: Limits,
+    /// How connections are secured and callers established
+    /// ([`housing_platform::security`]).
+    pub security: Security,
     /// The service's own database.
     pub database: DatabaseSettings,
     /// The services it calls.
@@ -262,6 +266,7 @@ impl Settings {
         Ok(Settings {
             listen_address,
             server_limits: Limits::from_variables(&variables)?,
+            security: Security::from_variables(&variables)?,
             database,
             peers,
             trust_root,
@@ -295,7 +300,9 @@ mod tests {
 
     #[test]
     fn defaults_give_the_development_service() {
-        let settings = Settings::from_variables(no_variables()).expect("defaults parse");
+        let settings =
+            Settings::from_variables(housing_platform::security::insecure_loopback(no_variables()))
+                .expect("defaults parse");
         assert_eq!(settings.listen_address.port(), 50055);
         assert_eq!(settings.peers.intake_address, DEFAULT_INTAKE_ADDRESS);
         assert_eq!(settings.due_soon_working_days, 1);
@@ -310,8 +317,11 @@ mod tests {
 
     #[test]
     fn a_typo_in_a_variable_name_is_refused() {
-        let error = Settings::from_variables([("HOUSING_COMPLAINTS_DUE_SOON", "2")])
-            .expect_err("an unknown variable of the prefix");
+        let error = Settings::from_variables(housing_platform::security::insecure_loopback([(
+            "HOUSING_COMPLAINTS_DUE_SOON",
+            "2",
+        )]))
+        .expect_err("an unknown variable of the prefix");
         assert!(error.to_string().contains("HOUSING_COMPLAINTS_DUE_SOON"));
     }
 
@@ -323,14 +333,17 @@ mod tests {
             (PEER_TIMEOUT_VARIABLE, "soon"),
             (INTAKE_ADDRESS_VARIABLE, "intake:50051"),
         ] {
-            let error = Settings::from_variables([(variable, value)])
+            let error =
+                Settings::from_variables(housing_platform::security::insecure_loopback([(
+                    variable, value,
+                )]))
                 .expect_err("an invalid value is refused");
             assert!(error.to_string().contains(variable), "{variable}: {error}");
         }
-        let error = Settings::from_variables([
+        let error = Settings::from_variables(housing_platform::security::insecure_loopback([
             (OUTBOX_INITIAL_BACKOFF_VARIABLE, "500"),
             (OUTBOX_MAX_BACKOFF_VARIABLE, "100"),
-        ])
+        ]))
         .expect_err("a ceiling below the start");
         assert!(error.to_string().contains(OUTBOX_MAX_BACKOFF_VARIABLE));
     }

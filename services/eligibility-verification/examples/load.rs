@@ -45,16 +45,17 @@ async fn main() -> anyhow::Result<()> {
     let gateway_database = TestDatabase::postgres(&registry_gateway::storage::MIGRATIONS)
         .await?
         .ok_or_else(|| anyhow::anyhow!("PostgreSQL is skipped; set HOUSING_TEST_POSTGRES_URL"))?;
-    let gateway =
-        registry_gateway::Application::build(registry_gateway::Settings::from_variables([
+    let gateway = registry_gateway::Application::build(registry_gateway::Settings::from_variables(
+        housing_platform::security::insecure_loopback([
             ("HOUSING_LISTEN_ADDRESS", "127.0.0.1:0"),
             (
                 "HOUSING_REGISTRY_DATABASE_URL",
                 gateway_database.url.as_str(),
             ),
             ("HOUSING_REGISTRY_FIXTURES", "demo"),
-        ])?)
-        .await?;
+        ]),
+    )?)
+    .await?;
     let gateway_address = format!("http://{}", gateway.address());
     let (stop_gateway, gateway_stopped) = tokio::sync::oneshot::channel::<()>();
     let gateway = tokio::spawn(gateway.run_until_stopped(async move {
@@ -66,7 +67,7 @@ async fn main() -> anyhow::Result<()> {
     let database = TestDatabase::postgres(&MIGRATIONS)
         .await?
         .ok_or_else(|| anyhow::anyhow!("PostgreSQL is skipped"))?;
-    let settings = Settings::from_variables([
+    let settings = Settings::from_variables(housing_platform::security::insecure_loopback([
         ("HOUSING_LISTEN_ADDRESS", "127.0.0.1:0"),
         ("HOUSING_ELIGIBILITY_DATABASE_URL", database.url.as_str()),
         (
@@ -78,7 +79,7 @@ async fn main() -> anyhow::Result<()> {
             "HOUSING_ELIGIBILITY_NOTIFICATION_ADDRESS",
             peers_address.as_str(),
         ),
-    ])?;
+    ]))?;
     let database_url = settings.database.url.expose_secret().to_owned();
     let application = Application::build(settings).await?;
     let address = format!("http://{}", application.address());

@@ -41,6 +41,7 @@ use std::time::Duration;
 use chrono::NaiveTime;
 use housing_domain::calendar::ProviderHours;
 use housing_platform::limits::Limits;
+use housing_platform::security::Security;
 pub use housing_platform::settings::SettingsError;
 use housing_platform::settings::Variables;
 pub use housing_storage::DatabaseSettings;
@@ -139,6 +140,9 @@ pub struct Settings {
     /// Limits of every call served: message size, deadline, concurrency,
     /// per-caller rate (the shared `HOUSING_GRPC_*` variables).
     pub server_limits: Limits,
+    /// How connections are secured and callers established
+    /// ([`housing_platform::security`]).
+    pub security: Security,
     /// The database.
     pub database: DatabaseSettings,
     /// The services this one calls.
@@ -330,6 +334,7 @@ impl Settings {
         Ok(Settings {
             listen_address,
             server_limits: Limits::from_variables(&variables)?,
+            security: Security::from_variables(&variables)?,
             database,
             peers,
             registry_retry,

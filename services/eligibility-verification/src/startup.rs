@@ -7,18 +7,20 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use housing_platform::audit::{AuditTrailService, Auditor};
+use housing_platform::security::Security;
 use housing_platform::server;
 use housing_proto::housing::audit::v1::audit_service_server;
 use housing_proto::housing::eligibility::v1::eligibility_service_server::{
     self, EligibilityServiceServer,
 };
+use housing_proto::housing::registry::v1::certification_centre_service_client::CertificationCentreServiceClient;
 use housing_storage::audit::AuditLog;
 use housing_storage::{Database, PoolSettings};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tonic::service::Routes;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 
 use crate::dispatcher::Dispatcher;
 use crate::engine::{Engine, EngineSettings};
@@ -75,10 +77,16 @@ impl Application {
         let store = Store::new(database);
 
         let peers = &settings.peers;
-        let registry = RegistryClient::new(
-            lazy_channel(&peers.registry_address)?,
+        let registry_channel = lazy_channel(&settings.security, &peers.registry_address)?;
+        housing_platform::trust_root::trust_citizen_eds_from_centre(
+            &settings.security,
+            &CertificationCentreServiceClient::new(registry_channel.clone()),
+            crate::SERVICE,
             peers.registry_timeout,
-        );
+            Some(Arc::clone(&settings.clock)),
+        )
+        .await?;
+        let registry = RegistryClient::new(registry_channel, peers.registry_timeout);
         let evaluation_wakeup = Arc::new(Notify::new());
         let outbox_wakeup = Arc::new(Notify::new());
         let engine = Engine::new(
@@ -96,8 +104,8 @@ impl Application {
         );
         let dispatcher = Dispatcher::new(
             store,
-            lazy_channel(&peers.intake_address)?,
-            lazy_channel(&peers.notification_address)?,
+            lazy_channel(&settings.security, &peers.intake_address)?,
+            lazy_channel(&settings.security, &peers.notification_address)?,
             settings.outbox,
             peers.peer_timeout,
             Arc::clone(&settings.clock),
@@ -177,6 +185,7 @@ impl Application {
             self.listener,
             self.routes,
             self.settings.server_limits,
+            self.settings.security,
             signal,
             server::DEFAULT_GRACE_PERIOD,
         )
@@ -195,9 +204,10 @@ impl Application {
 }
 
 /// A channel to a peer, connected on first use and shared by every call.
-fn lazy_channel(address: &str) -> anyhow::Result<Channel> {
-    Ok(Endpoint::from_shared(address.to_owned())
-        .with_context(|| format!("{address} is not a valid peer address"))?
+fn lazy_channel(security: &Security, address: &str) -> anyhow::Result<Channel> {
+    Ok(security
+        .endpoint(address)
+        .with_context(|| format!("{address} cannot be reached"))?
         .tcp_nodelay(true)
         .connect_lazy())
 }

@@ -6,10 +6,11 @@ use std::time::Duration;
 use chrono::{Datelike, Utc};
 use housing_domain::Iin;
 use housing_platform::caller::gateway_query;
+use housing_platform::security::Security;
 use housing_proto::google::r#type::Date;
 use housing_proto::housing::registry::v1 as pb;
 use housing_proto::housing::registry::v1::registry_gateway_service_client::RegistryGatewayServiceClient;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 use tonic::{Code, Request};
 
 use crate::contact::PhoneNumber;
@@ -59,8 +60,9 @@ pub struct MobileCitizenDirectory {
 
 impl MobileCitizenDirectory {
     /// A directory over the gateway at `settings.address`; connects on first use.
-    pub fn new(settings: &RegistrySettings) -> anyhow::Result<Self> {
-        let channel = Endpoint::from_shared(settings.address.clone())?
+    pub fn new(settings: &RegistrySettings, security: &Security) -> anyhow::Result<Self> {
+        let channel = security
+            .endpoint(&settings.address)?
             .connect_timeout(settings.timeout)
             .connect_lazy();
         Ok(Self {

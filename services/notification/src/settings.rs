@@ -27,6 +27,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use housing_platform::limits::Limits;
+use housing_platform::security::Security;
 pub use housing_platform::settings::SettingsError;
 use housing_platform::settings::Variables;
 pub use housing_storage::DatabaseSettings;
@@ -105,6 +106,9 @@ pub struct Settings {
     /// Limits of every call served: message size, deadline, concurrency,
     /// per-caller rate (the shared `HOUSING_GRPC_*` variables).
     pub server_limits: Limits,
+    /// How connections are secured and callers established
+    /// ([`housing_platform::security`]).
+    pub security: Security,
     /// The database.
     pub database: DatabaseSettings,
     /// registry-gateway.
@@ -213,6 +217,7 @@ impl Settings {
         Ok(Settings {
             listen_address,
             server_limits: Limits::from_variables(&variables)?,
+            security: Security::from_variables(&variables)?,
             database,
             registry: RegistrySettings {
                 address: registry_address,

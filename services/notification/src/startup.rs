@@ -9,11 +9,13 @@ use std::time::Duration;
 use anyhow::Context;
 use housing_platform::audit::{AuditTrailService, Auditor};
 use housing_platform::limits::Limits;
+use housing_platform::security::Security;
 use housing_platform::server;
 use housing_proto::housing::audit::v1::audit_service_server;
 use housing_proto::housing::notification::v1::notification_service_server::{
     self, NotificationServiceServer,
 };
+use housing_proto::housing::registry::v1::certification_centre_service_client::CertificationCentreServiceClient;
 use housing_storage::audit::AuditLog;
 use housing_storage::{Database, PoolSettings};
 use secrecy::ExposeSecret;
@@ -39,6 +41,7 @@ pub struct Application {
     worker: DeliveryWorker,
     shutdown_grace: Duration,
     server_limits: Limits,
+    security: Security,
 }
 
 impl Application {
@@ -81,8 +84,23 @@ impl Application {
         let store = NotificationStore::new(database.clone());
         let catalogue =
             Arc::new(TemplateCatalogue::embedded().context("the embedded templates are invalid")?);
-        let directory = MobileCitizenDirectory::new(&settings.registry)
+        let directory = MobileCitizenDirectory::new(&settings.registry, &settings.security)
             .context("cannot set up the registry-gateway client")?;
+        // Citizens read their notices: in the mutual-TLS mode they
+        // authenticate with their EDS, whose root the certification centre gives.
+        housing_platform::trust_root::trust_citizen_eds_from_centre(
+            &settings.security,
+            &CertificationCentreServiceClient::new(
+                settings
+                    .security
+                    .endpoint(&settings.registry.address)?
+                    .connect_lazy(),
+            ),
+            crate::SERVICE,
+            settings.registry.timeout,
+            None,
+        )
+        .await?;
         let (sms, email): (Arc<dyn SmsProvider>, Arc<dyn EmailProvider>) = match providers {
             ProviderSetup::BuiltIn(script) => {
                 let outbox = Arc::new(BuiltInOutbox::new(store.clone(), script));
@@ -136,6 +154,7 @@ impl Application {
             worker,
             shutdown_grace: settings.shutdown_grace,
             server_limits: settings.server_limits,
+            security: settings.security.clone(),
         })
     }
 
@@ -170,6 +189,7 @@ impl Application {
             self.listener,
             self.routes,
             self.server_limits,
+            self.security,
             shutdown,
             self.shutdown_grace,
         )

@@ -65,7 +65,7 @@ async fn run() -> anyhow::Result<()> {
     }
     for (name, database) in backends {
         println!("\n== {name}");
-        let settings = Settings::from_variables([
+        let settings = Settings::from_variables(housing_platform::security::insecure_loopback([
             ("HOUSING_LISTEN_ADDRESS", "127.0.0.1:0".to_owned()),
             ("HOUSING_REGISTRY_DATABASE_URL", database.url.clone()),
             (
@@ -76,7 +76,7 @@ async fn run() -> anyhow::Result<()> {
             // The load test is one caller as fast as it can go: no rate limit.
             ("HOUSING_GRPC_RATE_LIMIT_PER_MINUTE", u32::MAX.to_string()),
             ("HOUSING_GRPC_RATE_LIMIT_BURST", u32::MAX.to_string()),
-        ])?;
+        ]))?;
         let application = Application::build(settings).await?;
         if let Some(load) = application.fixtures().first() {
             println!(

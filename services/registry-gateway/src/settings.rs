@@ -23,6 +23,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use housing_platform::limits::Limits;
+use housing_platform::security::Security;
 pub use housing_platform::settings::SettingsError;
 use housing_platform::settings::Variables;
 pub use housing_storage::DatabaseSettings;
@@ -76,6 +77,9 @@ pub struct Settings {
     /// Limits of every call served: message size, deadline, concurrency,
     /// per-caller rate (the shared `HOUSING_GRPC_*` variables).
     pub server_limits: Limits,
+    /// How connections are secured and callers established
+    /// ([`housing_platform::security`]).
+    pub security: Security,
     /// The database.
     pub database: DatabaseSettings,
     /// Fixtures loaded at start-up, in order (a later one wins for the same IIN).
@@ -193,6 +197,7 @@ impl Settings {
         Ok(Settings {
             listen_address,
             server_limits: Limits::from_variables(&variables)?,
+            security: Security::from_variables(&variables)?,
             database,
             fixtures,
             client_systems,

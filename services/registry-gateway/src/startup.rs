@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use housing_platform::limits::Limits;
+use housing_platform::security::Security;
 use housing_platform::server;
 use housing_proto::housing::registry::v1::registry_admin_service_server::{
     self, RegistryAdminServiceServer,
@@ -38,6 +39,7 @@ pub struct Application {
     query_log_writer: WriterTask,
     fixtures: Vec<LoadSummary>,
     server_limits: Limits,
+    security: Security,
 }
 
 impl Application {
@@ -129,6 +131,7 @@ impl Application {
             query_log_writer,
             fixtures,
             server_limits: settings.server_limits,
+            security: settings.security.clone(),
         })
     }
 
@@ -157,6 +160,7 @@ impl Application {
             self.listener,
             self.routes,
             self.server_limits,
+            self.security,
             shutdown,
             server::DEFAULT_GRACE_PERIOD,
         )

@@ -82,6 +82,7 @@ impl RunningCentre {
             listener,
             routes,
             housing_platform::limits::Limits::default(),
+            housing_platform::security::Security::InsecureLoopback,
             async move {
                 let _ = stopped.await;
             },

@@ -3,6 +3,9 @@
 //! The containers' health check (docker-compose.yml), where no grpcurl is
 //! installed. ADDRESS defaults to `127.0.0.1:$HOUSING_HEALTH_PORT`, then to
 //! the port of `HOUSING_LISTEN_ADDRESS`; SERVICE defaults to the whole server ("").
+//! With the service's `HOUSING_TLS_*` settings in its environment it connects
+//! over mutual TLS with the service's own certificate; without them, in
+//! plaintext (the insecure loopback mode).
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -46,7 +49,18 @@ async fn main() -> ExitCode {
 }
 
 async fn check(address: &str, service: String) -> Result<ServingStatus, String> {
-    let endpoint = tonic::transport::Endpoint::from_shared(format!("http://{address}"))
+    let variables = housing_platform::settings::Variables::from_process_environment();
+    let security = if variables
+        .get(housing_platform::security::TLS_CERT_FILE_VARIABLE)
+        .is_some()
+    {
+        housing_platform::security::Security::from_variables(&variables)
+            .map_err(|error| error.to_string())?
+    } else {
+        housing_platform::security::Security::InsecureLoopback
+    };
+    let endpoint = security
+        .endpoint(&format!("http://{address}"))
         .map_err(|error| error.to_string())?
         .connect_timeout(DEADLINE)
         .timeout(DEADLINE);

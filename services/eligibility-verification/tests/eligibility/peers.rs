@@ -201,6 +201,7 @@ impl RecordingPeers {
             listener,
             routes,
             housing_platform::limits::Limits::default(),
+            housing_platform::security::Security::InsecureLoopback,
             async move {
                 let _ = stopped.await;
             },

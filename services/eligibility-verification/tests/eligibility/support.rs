@@ -78,15 +78,17 @@ impl Gateway {
         let database = TestDatabase::sqlite(&registry_gateway::storage::MIGRATIONS)
             .await
             .expect("a gateway database");
-        let settings = registry_gateway::Settings::from_variables([
-            ("HOUSING_LISTEN_ADDRESS", "127.0.0.1:0"),
-            ("HOUSING_REGISTRY_DATABASE_URL", database.url.as_str()),
-            ("HOUSING_REGISTRY_FIXTURES", "demo"),
-            (
-                "HOUSING_REGISTRY_CLIENT_SYSTEMS",
-                "eligibility-verification,notification,application-intake",
-            ),
-        ])
+        let settings = registry_gateway::Settings::from_variables(
+            housing_platform::security::insecure_loopback([
+                ("HOUSING_LISTEN_ADDRESS", "127.0.0.1:0"),
+                ("HOUSING_REGISTRY_DATABASE_URL", database.url.as_str()),
+                ("HOUSING_REGISTRY_FIXTURES", "demo"),
+                (
+                    "HOUSING_REGISTRY_CLIENT_SYSTEMS",
+                    "eligibility-verification,notification,application-intake",
+                ),
+            ]),
+        )
         .expect("gateway settings");
         let application = registry_gateway::Application::build(settings)
             .await
@@ -135,12 +137,14 @@ impl Notification {
         let database = TestDatabase::sqlite(&notification::storage::MIGRATIONS)
             .await
             .expect("a notification database");
-        let settings = notification::Settings::from_variables([
-            ("HOUSING_LISTEN_ADDRESS", "127.0.0.1:0"),
-            ("HOUSING_NOTIFICATION_DATABASE_URL", database.url.as_str()),
-            ("HOUSING_NOTIFICATION_REGISTRY_ADDRESS", registry_address),
-            ("HOUSING_NOTIFICATION_WORKER_POLL_INTERVAL_MS", "20"),
-        ])
+        let settings = notification::Settings::from_variables(
+            housing_platform::security::insecure_loopback([
+                ("HOUSING_LISTEN_ADDRESS", "127.0.0.1:0"),
+                ("HOUSING_NOTIFICATION_DATABASE_URL", database.url.as_str()),
+                ("HOUSING_NOTIFICATION_REGISTRY_ADDRESS", registry_address),
+                ("HOUSING_NOTIFICATION_WORKER_POLL_INTERVAL_MS", "20"),
+            ]),
+        )
         .expect("notification settings");
         let application = notification::Application::build(settings)
             .await
@@ -548,9 +552,10 @@ async fn start_service(
         variables.retain(|(existing, _)| existing != name);
         variables.push((name.clone(), value.clone()));
     }
-    let settings = Settings::from_variables(variables)
-        .expect("valid test settings")
-        .with_clock(Arc::clone(clock) as Arc<dyn eligibility_verification::clock::Clock>);
+    let settings =
+        Settings::from_variables(housing_platform::security::insecure_loopback(variables))
+            .expect("valid test settings")
+            .with_clock(Arc::clone(clock) as Arc<dyn eligibility_verification::clock::Clock>);
     let application = Application::build(settings)
         .await
         .expect("the service starts");

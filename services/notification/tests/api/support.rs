@@ -52,15 +52,17 @@ impl TestGateway {
         let database = TestDatabase::sqlite(&registry_gateway::storage::MIGRATIONS)
             .await
             .expect("a gateway database");
-        let settings = registry_gateway::Settings::from_variables([
-            ("HOUSING_LISTEN_ADDRESS", "127.0.0.1:0".to_owned()),
-            ("HOUSING_REGISTRY_DATABASE_URL", database.url.clone()),
-            ("HOUSING_REGISTRY_FIXTURES", "none".to_owned()),
-            (
-                "HOUSING_REGISTRY_CLIENT_SYSTEMS",
-                "notification,eligibility-verification".to_owned(),
-            ),
-        ])
+        let settings = registry_gateway::Settings::from_variables(
+            housing_platform::security::insecure_loopback([
+                ("HOUSING_LISTEN_ADDRESS", "127.0.0.1:0".to_owned()),
+                ("HOUSING_REGISTRY_DATABASE_URL", database.url.clone()),
+                ("HOUSING_REGISTRY_FIXTURES", "none".to_owned()),
+                (
+                    "HOUSING_REGISTRY_CLIENT_SYSTEMS",
+                    "notification,eligibility-verification".to_owned(),
+                ),
+            ]),
+        )
         .expect("valid gateway settings");
         let application = registry_gateway::Application::build(settings)
             .await
@@ -200,7 +202,8 @@ pub fn settings(
         variables.retain(|(existing, _)| existing != name);
         variables.push(((*name).to_owned(), (*value).to_owned()));
     }
-    Settings::from_variables(variables).expect("valid test settings")
+    Settings::from_variables(housing_platform::security::insecure_loopback(variables))
+        .expect("valid test settings")
 }
 
 /// A notification service running for one test.

@@ -8,7 +8,9 @@ fn no_variables() -> Vec<(String, String)> {
 
 #[test]
 fn defaults_give_the_zero_setup_gateway() {
-    let settings = Settings::from_variables(no_variables()).expect("defaults parse");
+    let settings =
+        Settings::from_variables(housing_platform::security::insecure_loopback(no_variables()))
+            .expect("defaults parse");
     assert_eq!(
         settings.listen_address,
         crate::DEFAULT_LISTEN_ADDRESS.parse().expect("address")
@@ -23,7 +25,7 @@ fn defaults_give_the_zero_setup_gateway() {
 
 #[test]
 fn every_variable_is_read() {
-    let settings = Settings::from_variables([
+    let settings = Settings::from_variables(housing_platform::security::insecure_loopback([
         (LISTEN_ADDRESS_VARIABLE, "127.0.0.1:0"),
         (DATABASE_URL_VARIABLE, "postgres://u:p@localhost/registry"),
         (DATABASE_MAX_CONNECTIONS_VARIABLE, "4"),
@@ -34,7 +36,7 @@ fn every_variable_is_read() {
         ),
         (REGISTER_TIMEOUT_VARIABLE, "250"),
         (QUERY_LOG_BATCH_SIZE_VARIABLE, "64"),
-    ])
+    ]))
     .expect("valid settings");
     assert_eq!(settings.listen_address.port(), 0);
     assert_eq!(
@@ -59,22 +61,31 @@ fn every_variable_is_read() {
 
 #[test]
 fn none_loads_no_fixture() {
-    let settings =
-        Settings::from_variables([(FIXTURES_VARIABLE, NO_FIXTURES)]).expect("valid settings");
+    let settings = Settings::from_variables(housing_platform::security::insecure_loopback([(
+        FIXTURES_VARIABLE,
+        NO_FIXTURES,
+    )]))
+    .expect("valid settings");
     assert!(settings.fixtures.is_empty());
 }
 
 #[test]
 fn a_misspelt_registry_variable_is_refused() {
-    let error =
-        Settings::from_variables([("HOUSING_REGISTRY_FIXTURE", "demo")]).expect_err("typo refused");
+    let error = Settings::from_variables(housing_platform::security::insecure_loopback([(
+        "HOUSING_REGISTRY_FIXTURE",
+        "demo",
+    )]))
+    .expect_err("typo refused");
     assert!(matches!(error, SettingsError::Unknown { .. }), "{error}");
 }
 
 #[test]
 fn other_variables_are_ignored() {
-    Settings::from_variables([("PATH", "/usr/bin"), ("HOUSING_LOG_FORMAT", "json")])
-        .expect("unrelated variables are fine");
+    Settings::from_variables(housing_platform::security::insecure_loopback([
+        ("PATH", "/usr/bin"),
+        ("HOUSING_LOG_FORMAT", "json"),
+    ]))
+    .expect("unrelated variables are fine");
 }
 
 #[test]
@@ -89,7 +100,10 @@ fn malformed_values_name_their_variable_and_hide_the_url() {
         (QUERY_LOG_BATCH_SIZE_VARIABLE, "100000"),
     ];
     for (variable, value) in cases {
-        let error = Settings::from_variables([(variable, value)]).expect_err(value);
+        let error = Settings::from_variables(housing_platform::security::insecure_loopback([(
+            variable, value,
+        )]))
+        .expect_err(value);
         let message = error.to_string();
         assert!(message.starts_with(variable), "{message}");
         assert!(!message.contains("secret"), "{message}");

@@ -59,7 +59,8 @@ pub fn settings(database: &TestDatabase, overrides: &[(&str, &str)]) -> Settings
         variables.retain(|(existing, _)| existing != name);
         variables.push(((*name).to_owned(), (*value).to_owned()));
     }
-    Settings::from_variables(variables).expect("valid test settings")
+    Settings::from_variables(housing_platform::security::insecure_loopback(variables))
+        .expect("valid test settings")
 }
 
 impl TestApp {

@@ -120,7 +120,8 @@ pub fn settings(
         variables.retain(|(existing, _)| existing != name);
         variables.push(((*name).to_owned(), (*value).to_owned()));
     }
-    Settings::from_variables(variables).expect("test settings")
+    Settings::from_variables(housing_platform::security::insecure_loopback(variables))
+        .expect("test settings")
 }
 
 impl TestIntake {

@@ -106,11 +106,13 @@ pub static PKI: LazyLock<Pki> = LazyLock::new(|| {
 async fn start_gateway() -> (SocketAddr, tempfile::TempDir) {
     let directory = tempfile::tempdir().expect("a directory for the gateway's database");
     let url = housing_storage::sqlite_url(&directory.path().join("gateway.db"));
-    let settings = registry_gateway::Settings::from_variables([
-        ("HOUSING_LISTEN_ADDRESS", "127.0.0.1:0"),
-        ("HOUSING_REGISTRY_DATABASE_URL", url.as_str()),
-        ("HOUSING_REGISTRY_FIXTURES", "none"),
-    ])
+    let settings = registry_gateway::Settings::from_variables(
+        housing_platform::security::insecure_loopback([
+            ("HOUSING_LISTEN_ADDRESS", "127.0.0.1:0"),
+            ("HOUSING_REGISTRY_DATABASE_URL", url.as_str()),
+            ("HOUSING_REGISTRY_FIXTURES", "none"),
+        ]),
+    )
     .expect("gateway settings");
     let gateway = registry_gateway::Application::build(settings)
         .await

@@ -1,0 +1,250 @@
+//! The layer that establishes the caller of every call before anything else
+//! runs: in the mutual-TLS mode from the client certificate, a staff token or
+//! a citizen's EDS authentication signature; in the insecure development mode
+//! from the metadata as declared.
+//!
+//! What it establishes is written into the request as the `x-caller-*`
+//! metadata ([`crate::caller`]) after removing whatever the client sent under
+//! those keys, so that the authorization table, the rate limiter and the
+//! handlers read one identity, and in the secure mode only a proven one. The
+//! `authorization` header is removed once checked: no handler sees a credential.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use base64::Engine;
+use chrono::{TimeDelta, Utc};
+use der::Decode;
+use housing_eds::KeyPurpose;
+use tonic::Status;
+use tonic::metadata::MetadataMap;
+use tonic::transport::server::{TcpConnectInfo, TlsConnectInfo};
+
+use super::{EDS_AUTHENTICATION_FRESHNESS, EDS_AUTHENTICATION_STATEMENT, MutualTls, Security};
+use crate::caller::{Caller, ID_KEY, IIN_KEY, ROLE_KEY};
+use crate::error::{ErrorReason, Reason, ServiceError};
+
+/// The longest credential header accepted (a CMS signature with its
+/// certificate is about 2 KiB; a token a few hundred bytes).
+const MAX_CREDENTIAL_BYTES: usize = 16 * 1024;
+
+/// Who the mutual-TLS peer presenting `certificate_der` is: the common name of
+/// its subject. The TLS handshake has already checked it chains to the CA.
+pub fn system_name(certificate_der: &[u8]) -> Option<String> {
+    let certificate = x509_cert::Certificate::from_der(certificate_der).ok()?;
+    certificate
+        .tbs_certificate
+        .subject
+        .0
+        .iter()
+        .flat_map(|rdn| rdn.0.iter())
+        .find(|attribute| attribute.oid == const_oid_common_name())
+        .and_then(|attribute| {
+            attribute
+                .value
+                .decode_as::<der::asn1::Utf8StringRef<'_>>()
+                .map(|text| text.as_str().to_owned())
+                .or_else(|_| {
+                    attribute
+                        .value
+                        .decode_as::<der::asn1::PrintableStringRef<'_>>()
+                        .map(|text| text.as_str().to_owned())
+                })
+                .ok()
+        })
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+}
+
+fn const_oid_common_name() -> der::asn1::ObjectIdentifier {
+    der::asn1::ObjectIdentifier::new_unwrap("2.5.4.3")
+}
+
+/// Establishes the caller of a call in the mutual-TLS mode.
+pub fn authenticate(
+    tls: &MutualTls,
+    peer_certificate: Option<&[u8]>,
+    metadata: &MetadataMap,
+) -> Result<Caller, ServiceError> {
+    let system = peer_certificate
+        .and_then(system_name)
+        .ok_or_else(|| unauthenticated("no client certificate naming a system"))?;
+    let Some(credential) = metadata.get("authorization") else {
+        return Ok(Caller::system(system));
+    };
+    let credential = credential
+        .to_str()
+        .map_err(|_| unauthenticated("the authorization header is not text"))?
+        .trim();
+    if credential.len() > MAX_CREDENTIAL_BYTES {
+        return Err(unauthenticated("the authorization header is too long"));
+    }
+    if let Some(token) = strip_scheme(credential, "Bearer") {
+        let verifier = tls
+            .tokens
+            .as_ref()
+            .ok_or_else(|| unauthenticated("this service accepts no staff tokens"))?;
+        return verifier
+            .verify(token)
+            .map_err(|error| unauthenticated(&error.to_string()));
+    }
+    if let Some(signature) = strip_scheme(credential, "EDS") {
+        return citizen(tls, signature);
+    }
+    Err(unauthenticated(
+        "the authorization scheme is neither Bearer nor EDS",
+    ))
+}
+
+fn strip_scheme<'a>(credential: &'a str, scheme: &str) -> Option<&'a str> {
+    let (given, rest) = credential.split_once(' ')?;
+    given.eq_ignore_ascii_case(scheme).then(|| rest.trim())
+}
+
+fn citizen(tls: &MutualTls, signature_base64: &str) -> Result<Caller, ServiceError> {
+    let Some((anchors, clock)) = tls.eds_trust.get() else {
+        return Err(unauthenticated(
+            "this service does not accept EDS authentication",
+        ));
+    };
+    let signature = base64::engine::general_purpose::STANDARD
+        .decode(signature_base64)
+        .map_err(|_| unauthenticated("the EDS signature is not base64"))?;
+    let now = clock.now();
+    let verified =
+        housing_eds::verify_detached(EDS_AUTHENTICATION_STATEMENT, &signature, anchors, now)
+            .map_err(|error| unauthenticated(&format!("the EDS signature: {error}")))?;
+    if verified.key_purpose() != KeyPurpose::Authentication {
+        return Err(unauthenticated(
+            "the EDS signature is not made with an authentication key",
+        ));
+    }
+    let freshness = TimeDelta::from_std(EDS_AUTHENTICATION_FRESHNESS).unwrap_or(TimeDelta::MAX);
+    if verified.signing_time() + freshness < now {
+        return Err(unauthenticated(
+            "the EDS authentication signature is too old: sign the statement again",
+        ));
+    }
+    Ok(Caller::citizen(verified.signer_iin()))
+}
+
+fn unauthenticated(message: &str) -> ServiceError {
+    ServiceError::Unauthenticated {
+        reason: ErrorReason::Other(Reason::Unauthenticated),
+        message: message.to_owned(),
+    }
+}
+
+/// The tower layer every server runs first.
+#[derive(Debug, Clone)]
+pub struct AuthenticationLayer {
+    security: Security,
+}
+
+impl AuthenticationLayer {
+    /// The layer for a server in `security`'s mode.
+    pub fn new(security: Security) -> Self {
+        Self { security }
+    }
+}
+
+impl<S> tower_layer::Layer<S> for AuthenticationLayer {
+    type Service = Authentication<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Authentication {
+            inner,
+            security: self.security.clone(),
+        }
+    }
+}
+
+/// A service behind [`AuthenticationLayer`].
+#[derive(Debug, Clone)]
+pub struct Authentication<S> {
+    inner: S,
+    security: Security,
+}
+
+impl<S, RequestBody, ResponseBody> tower_service::Service<http::Request<RequestBody>>
+    for Authentication<S>
+where
+    S: tower_service::Service<http::Request<RequestBody>, Response = http::Response<ResponseBody>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    RequestBody: Send + 'static,
+    ResponseBody: Default + Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, context: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(context)
+    }
+
+    fn call(&mut self, mut request: http::Request<RequestBody>) -> Self::Future {
+        if let Security::MutualTls(tls) = &self.security {
+            let peer_certificates = request
+                .extensions()
+                .get::<TlsConnectInfo<TcpConnectInfo>>()
+                .and_then(TlsConnectInfo::peer_certs);
+            let metadata = MetadataMap::from_headers(request.headers().clone());
+            let established = authenticate(
+                tls,
+                peer_certificates
+                    .as_ref()
+                    .and_then(|certificates| certificates.first())
+                    .map(|certificate| certificate.as_ref()),
+                &metadata,
+            );
+            let headers = request.headers_mut();
+            for key in [ROLE_KEY, ID_KEY, IIN_KEY, "authorization"] {
+                headers.remove(key);
+            }
+            match established {
+                Ok(caller) => {
+                    let mut metadata = MetadataMap::new();
+                    caller.write_identity(&mut metadata);
+                    headers.extend(metadata.into_headers());
+                }
+                Err(error) => {
+                    tracing::info!(
+                        rpc.method = request.uri().path(),
+                        error = %error,
+                        "call refused: the caller is not authenticated"
+                    );
+                    let response = Status::from(error).into_http();
+                    return Box::pin(async move { Ok(response) });
+                }
+            }
+        }
+        // The ready service is the one to call; a clone stays for the next call.
+        let ready = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, ready);
+        Box::pin(inner.call(request))
+    }
+}
+
+/// A citizen's `authorization` header value: a detached signature of
+/// [`EDS_AUTHENTICATION_STATEMENT`] with their authentication key, signed at
+/// `signed_at` (client tools and tests).
+pub fn eds_authorization(
+    authentication_certificate_der: &[u8],
+    authentication_key_pkcs8_der: &[u8],
+    signed_at: chrono::DateTime<Utc>,
+) -> Result<String, housing_eds::SigningError> {
+    let signature = housing_eds::sign_detached(
+        EDS_AUTHENTICATION_STATEMENT,
+        authentication_certificate_der,
+        authentication_key_pkcs8_der,
+        signed_at,
+    )?;
+    Ok(format!(
+        "EDS {}",
+        base64::engine::general_purpose::STANDARD.encode(signature)
+    ))
+}

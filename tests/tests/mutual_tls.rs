@@ -1,0 +1,229 @@
+//! The suite in the mutual-TLS mode (docs/security.md): every connection,
+//! between the services and from clients, presents a certificate of the
+//! development CA; a system is who its certificate names, a member of staff
+//! who their signed token names, a citizen who their EDS authentication
+//! signature names. Identity metadata a client declares is ignored.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use housing_e2e_tests::credentials::write_dev_pki;
+use housing_e2e_tests::demo::{self, application_of, file_and_check};
+use housing_e2e_tests::{Suite, SuiteOptions, spawn_suite};
+use housing_platform::caller::Role;
+use housing_platform::tokens::{DEFAULT_ISSUER, TokenIssuer};
+use housing_proto::housing::complaints::v1 as complaints;
+use housing_proto::housing::complaints::v1::complaints_service_client::ComplaintsServiceClient;
+use housing_proto::housing::intake::v1 as intake;
+use tonic::Code;
+use tonic::metadata::MetadataValue;
+use tonic::transport::{Certificate, ClientTlsConfig, Endpoint, Identity};
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_client::HealthClient;
+
+async fn secure_suite() -> Suite {
+    spawn_suite(SuiteOptions {
+        mutual_tls: true,
+        ..SuiteOptions::default()
+    })
+    .await
+    .expect("the suite starts in the mutual-TLS mode")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demo_application_runs_end_to_end_over_mutual_tls() {
+    let suite = secure_suite().await;
+    // The citizen files and reads with their EDS, the services call each
+    // other with their certificates, the operator reads with a token.
+    file_and_check(&suite, &application_of("D14")).await;
+    file_and_check(&suite, &application_of("D01")).await;
+    suite.stop().await.expect("the suite stops cleanly");
+}
+
+/// ForwardComplaint is for the provider's staff only: a system is refused by
+/// the authorization table, a member of staff reaches the handler (which
+/// then finds the empty request invalid).
+fn forward_nothing() -> tonic::Request<complaints::ForwardComplaintRequest> {
+    tonic::Request::new(complaints::ForwardComplaintRequest::default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identity_comes_from_what_the_caller_proves_not_what_it_declares() {
+    let suite = secure_suite().await;
+    let credentials = suite.credentials().expect("mutual TLS").clone();
+    let mut client = ComplaintsServiceClient::new(suite.raw_channel(suite.complaints_address));
+
+    // The harness's certificate names a system; declaring a role changes nothing.
+    let mut declared = forward_nothing();
+    declared
+        .metadata_mut()
+        .insert("x-caller-role", MetadataValue::from_static("operator"));
+    declared
+        .metadata_mut()
+        .insert("x-caller-id", MetadataValue::from_static("operator-1"));
+    let status = client
+        .forward_complaint(declared)
+        .await
+        .expect_err("a system may not forward");
+    assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
+
+    // A signed operator token passes the table.
+    let token = credentials.staff_token(&demo::operator()).expect("a token");
+    let mut with_token = forward_nothing();
+    with_token.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {token}").parse().expect("ascii"),
+    );
+    let status = client
+        .forward_complaint(with_token)
+        .await
+        .expect_err("an empty request");
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+
+    // A token signed with another key is refused outright.
+    let foreign_pki = tempfile::tempdir().expect("a directory");
+    write_dev_pki(foreign_pki.path()).expect("another PKI");
+    let foreign = TokenIssuer::new(
+        &std::fs::read(foreign_pki.path().join("token-signing.key")).expect("the key"),
+        DEFAULT_ISSUER,
+    )
+    .expect("an issuer")
+    .issue(Role::ProviderHead, "head-1", Duration::from_secs(600))
+    .expect("a token");
+    let mut forged = forward_nothing();
+    forged.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {foreign}").parse().expect("ascii"),
+    );
+    let status = client
+        .forward_complaint(forged)
+        .await
+        .expect_err("a forged token");
+    assert_eq!(status.code(), Code::Unauthenticated, "{status:?}");
+
+    // A citizen's declared IIN is no proof either: without their EDS
+    // signature the harness is a system, and cannot read as that citizen.
+    let mut as_citizen = tonic::Request::new(intake::ListApplicationsRequest::default());
+    as_citizen
+        .metadata_mut()
+        .insert("x-caller-role", MetadataValue::from_static("citizen"));
+    as_citizen
+        .metadata_mut()
+        .insert("x-caller-iin", MetadataValue::from_static("900101300126"));
+    let listed = housing_proto::housing::intake::v1::application_intake_service_client::ApplicationIntakeServiceClient::new(
+        suite.raw_channel(suite.intake_address),
+    )
+    .list_applications(as_citizen)
+    .await;
+    assert!(listed.is_ok(), "a system may list: {listed:?}");
+
+    // An EDS authentication signature that is not base64 is refused.
+    let mut garbled = forward_nothing();
+    garbled
+        .metadata_mut()
+        .insert("authorization", MetadataValue::from_static("EDS ***"));
+    let status = client
+        .forward_complaint(garbled)
+        .await
+        .expect_err("a garbled signature");
+    assert_eq!(status.code(), Code::Unauthenticated, "{status:?}");
+    suite.stop().await.expect("the suite stops cleanly");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_sees_only_their_own_applications() {
+    let suite = secure_suite().await;
+    let own = application_of("D01");
+    let filed = demo::submit(&suite, &own).await.expect("filed");
+    let other = application_of("D14").filer();
+    let status = suite
+        .intake(demo::citizen(&other))
+        .get_application(intake::GetApplicationRequest {
+            name: filed.name.clone(),
+        })
+        .await
+        .expect_err("another citizen's application");
+    assert!(
+        matches!(status.code(), Code::PermissionDenied | Code::NotFound),
+        "{status:?}"
+    );
+    let read = suite
+        .intake(demo::citizen(&own.filer()))
+        .get_application(intake::GetApplicationRequest {
+            name: filed.name.clone(),
+        })
+        .await
+        .expect("the filer reads their own");
+    assert_eq!(
+        read.into_inner().application.expect("an application").name,
+        filed.name
+    );
+    suite.stop().await.expect("the suite stops cleanly");
+}
+
+async fn health(endpoint: Endpoint) -> Result<(), String> {
+    let channel = endpoint
+        .connect_timeout(Duration::from_secs(5))
+        .connect()
+        .await
+        .map_err(|error| error.to_string())?;
+    HealthClient::new(channel)
+        .check(HealthCheckRequest::default())
+        .await
+        .map(|_| ())
+        .map_err(|status| status.to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_without_a_certificate_of_the_ca_is_refused() {
+    let suite = secure_suite().await;
+    let address: SocketAddr = suite.intake_address;
+    let pki = suite
+        .credentials()
+        .expect("mutual TLS")
+        .directory()
+        .to_owned();
+    let read = |directory: &std::path::Path, name: &str| {
+        std::fs::read(directory.join(name)).expect("a PKI file")
+    };
+    let https = || Endpoint::from_shared(format!("https://{address}")).expect("an endpoint");
+
+    // The harness's own credentials work.
+    health(suite.credentials().expect("mutual TLS").endpoint(address))
+        .await
+        .expect("a client of the CA is served");
+
+    // No client certificate: the handshake fails.
+    let no_certificate = ClientTlsConfig::new()
+        .ca_certificate(Certificate::from_pem(read(&pki, "ca.pem")))
+        .domain_name("127.0.0.1");
+    assert!(
+        health(https().tls_config(no_certificate).expect("tls"))
+            .await
+            .is_err()
+    );
+
+    // A certificate of another CA: refused.
+    let other = tempfile::tempdir().expect("a directory");
+    write_dev_pki(other.path()).expect("another PKI");
+    let foreign = ClientTlsConfig::new()
+        .ca_certificate(Certificate::from_pem(read(&pki, "ca.pem")))
+        .identity(Identity::from_pem(
+            read(other.path(), "e2e-tests.pem"),
+            read(other.path(), "e2e-tests.key"),
+        ))
+        .domain_name("127.0.0.1");
+    assert!(
+        health(https().tls_config(foreign).expect("tls"))
+            .await
+            .is_err()
+    );
+
+    // Plaintext: refused.
+    assert!(
+        health(Endpoint::from_shared(format!("http://{address}")).expect("an endpoint"))
+            .await
+            .is_err()
+    );
+    suite.stop().await.expect("the suite stops cleanly");
+}
