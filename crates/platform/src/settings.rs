@@ -22,6 +22,9 @@ use std::time::Duration;
 use housing_storage::DatabaseSettings;
 use secrecy::SecretString;
 
+/// The suffix of a variable naming the file a secret setting is read from.
+pub const FILE_SUFFIX: &str = "_FILE";
+
 /// The pool size of a service's database unless its settings say otherwise.
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 16;
 
@@ -103,10 +106,16 @@ impl Variables {
         prefix: &str,
         known: &[&str],
     ) -> Result<(), SettingsError> {
+        let is_known = |name: &str| {
+            known.contains(&name)
+                || name
+                    .strip_suffix(FILE_SUFFIX)
+                    .is_some_and(|base| base.ends_with("_DATABASE_URL") && known.contains(&base))
+        };
         match self
             .values
             .keys()
-            .find(|name| name.starts_with(prefix) && !known.contains(&name.as_str()))
+            .find(|name| name.starts_with(prefix) && !is_known(name))
         {
             Some(unknown) => Err(SettingsError::Unknown {
                 variable: unknown.clone(),
@@ -184,15 +193,39 @@ impl Variables {
     }
 
     /// A service's database: its URL ([`database_url`]) and its pool size (at
-    /// least 1, [`DEFAULT_MAX_CONNECTIONS`] unless set).
+    /// least 1, [`DEFAULT_MAX_CONNECTIONS`] unless set). The URL may hold a
+    /// password, so it may instead come from a file named by
+    /// `<url_variable>_FILE` (as mounted secrets are), trailing newline ignored.
     pub fn database_or(
         &self,
         url_variable: &'static str,
         default_url: &str,
         max_connections_variable: &'static str,
     ) -> Result<DatabaseSettings, SettingsError> {
+        let file_variable = format!("{url_variable}{FILE_SUFFIX}");
+        let url = match (self.get(url_variable), self.get(&file_variable)) {
+            (Some(_), Some(_)) => {
+                return Err(SettingsError::Invalid {
+                    variable: url_variable,
+                    problem: format!("set either it or {file_variable}, not both"),
+                });
+            }
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(path.trim()).map_err(|error| {
+                    SettingsError::Invalid {
+                        variable: url_variable,
+                        problem: format!("cannot read {file_variable} ({}): {error}", path.trim()),
+                    }
+                })?;
+                database_url(text.trim()).map_err(|problem| SettingsError::Invalid {
+                    variable: url_variable,
+                    problem: format!("in {file_variable}: {problem}"),
+                })?
+            }
+            _ => self.parse_or(url_variable, default_url, database_url)?,
+        };
         Ok(DatabaseSettings {
-            url: self.parse_or(url_variable, default_url, database_url)?,
+            url,
             max_connections: self.positive_or(max_connections_variable, DEFAULT_MAX_CONNECTIONS)?,
         })
     }

@@ -137,3 +137,47 @@ fn a_database_is_its_trimmed_url_and_its_pool_size() {
         .expect_err("an empty pool");
     assert!(error.to_string().starts_with(POOL));
 }
+
+#[test]
+fn a_database_url_may_come_from_a_file_and_never_shows_in_errors() {
+    const URL: &str = "HOUSING_TEST_DATABASE_URL";
+    const URL_FILE: &str = "HOUSING_TEST_DATABASE_URL_FILE";
+    const POOL: &str = "HOUSING_TEST_POOL";
+    let directory = tempfile::tempdir().expect("a directory");
+    let secret = directory.path().join("database-url");
+    std::fs::write(&secret, "postgres://housing:s3cret@db/housing\n").expect("written");
+    let path = secret.display().to_string();
+
+    let from_file = variables(&[(URL_FILE, &path)]);
+    from_file
+        .refuse_unknown("a-service", "HOUSING_TEST_", &[URL, POOL])
+        .expect("the _FILE form of a database URL is a known setting");
+    let database = from_file
+        .database_or(URL, "sqlite::memory:", POOL)
+        .expect("the URL from the file");
+    assert_eq!(
+        database.url.expose_secret(),
+        "postgres://housing:s3cret@db/housing"
+    );
+
+    let both = variables(&[(URL, "sqlite::memory:"), (URL_FILE, &path)]);
+    assert!(both.database_or(URL, "sqlite::memory:", POOL).is_err());
+
+    std::fs::write(&secret, "mysql://housing:s3cret@db/housing").expect("written");
+    let error = from_file
+        .database_or(URL, "sqlite::memory:", POOL)
+        .expect_err("not a backend of the suite")
+        .to_string();
+    assert!(error.starts_with(URL), "{error}");
+    assert!(!error.contains("s3cret"), "{error}");
+
+    let missing = variables(&[(URL_FILE, "/nowhere/database-url")]);
+    assert!(missing.database_or(URL, "sqlite::memory:", POOL).is_err());
+
+    // Only database URLs take the _FILE form: another one is still a typo.
+    assert!(
+        variables(&[("HOUSING_TEST_POOL_FILE", "/x")])
+            .refuse_unknown("a-service", "HOUSING_TEST_", &[URL, POOL])
+            .is_err()
+    );
+}
