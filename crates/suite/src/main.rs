@@ -12,6 +12,10 @@
 //! Unless the environment chooses a security mode, the launcher runs the
 //! services in the insecure loopback mode (`HOUSING_INSECURE_LOOPBACK=true`,
 //! docs/security.md) and says so in its banner and in every service's log.
+//! `HOUSING_PKI_DIR=deploy/dev-pki` (after `scripts/dev-pki.sh`) runs them in
+//! the mutual-TLS mode instead, each with its own certificate; demo-submit
+//! then connects with `operator-console`'s and authenticates the citizen
+//! with their EDS.
 //!
 //! `housing-suite demo-submit Dnn` files the demo dataset's application of
 //! `Dnn` (docs/demo-dataset.md) against a running suite, as the citizen who
@@ -20,6 +24,7 @@
 //! ready for the operators' grpcurl commands (docs/operators.md).
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use anyhow::Context;
 use housing_platform::settings::Variables;
@@ -61,17 +66,27 @@ async fn demo_submit(number: &str) -> anyhow::Result<()> {
         seconds: instant.timestamp(),
         nanos: 0,
     };
+    let environment = Variables::from_process_environment();
+    let security = client_security(&environment)?;
     let centre_address = format!("http://{}", registry_gateway::DEFAULT_LISTEN_ADDRESS);
-    let key = CertificationCentreServiceClient::connect(centre_address.clone())
-        .await
-        .with_context(|| format!("the certification centre at {centre_address} does not answer"))?
-        .issue_certificate(registry::IssueCertificateRequest {
-            iin: filer.clone(),
-            common_name: "DEMO PERSON".to_owned(),
-            purpose: registry::KeyPurpose::Signing as i32,
-            not_before: Some(timestamp(now - chrono::TimeDelta::days(1))),
-            not_after: Some(timestamp(now + chrono::TimeDelta::days(365))),
-        })
+    let mut centre = CertificationCentreServiceClient::new(
+        security
+            .endpoint(&centre_address)?
+            .connect()
+            .await
+            .with_context(|| {
+                format!("the certification centre at {centre_address} does not answer")
+            })?,
+    );
+    let issue = |purpose: registry::KeyPurpose| registry::IssueCertificateRequest {
+        iin: filer.clone(),
+        common_name: "DEMO PERSON".to_owned(),
+        purpose: purpose as i32,
+        not_before: Some(timestamp(now - chrono::TimeDelta::days(1))),
+        not_after: Some(timestamp(now + chrono::TimeDelta::days(365))),
+    };
+    let key = centre
+        .issue_certificate(issue(registry::KeyPurpose::Signing))
         .await
         .context("the certification centre issues no signing certificate")?
         .into_inner();
@@ -95,17 +110,36 @@ async fn demo_submit(number: &str) -> anyhow::Result<()> {
         housing_domain::Iin::parse(&filer).context("the demo filer's IIN")?,
     )
     .attach(request.metadata_mut());
-    let application = ApplicationIntakeServiceClient::connect(intake_address.clone())
-        .await
-        .with_context(|| format!("application-intake at {intake_address} does not answer"))?
-        .submit_application(request)
-        .await
-        .map_err(|status| {
-            anyhow::anyhow!("intake refused: {:?} {}", status.code(), status.message())
-        })?
-        .into_inner()
-        .application
-        .context("intake answered without an application")?;
+    if !security.is_insecure() {
+        // The citizen proves who they are with their EDS authentication key.
+        let authentication = centre
+            .issue_certificate(issue(registry::KeyPurpose::Authentication))
+            .await
+            .context("the certification centre issues no authentication certificate")?
+            .into_inner();
+        let authorization = security::authentication::eds_authorization(
+            &authentication.certificate_der,
+            &authentication.private_key_pkcs8_der,
+            now - chrono::TimeDelta::seconds(5),
+        )
+        .context("the test key cannot sign")?;
+        request
+            .metadata_mut()
+            .insert("authorization", authorization.parse()?);
+    }
+    let application = ApplicationIntakeServiceClient::new(
+        security
+            .endpoint(&intake_address)?
+            .connect()
+            .await
+            .with_context(|| format!("application-intake at {intake_address} does not answer"))?,
+    )
+    .submit_application(request)
+    .await
+    .map_err(|status| anyhow::anyhow!("intake refused: {:?} {}", status.code(), status.message()))?
+    .into_inner()
+    .application
+    .context("intake answered without an application")?;
     // The name alone, on standard output, so that scripts can use it.
     println!("{}", application.name);
     Ok(())
@@ -118,8 +152,8 @@ async fn start_dev() -> anyhow::Result<()> {
         telemetry::LogFormat::from_setting(log_format.as_deref()),
     );
 
-    let variables = development_variables();
-    let insecure = variables
+    let environment = Variables::from_process_environment();
+    let insecure = service_variables(&environment, registry_gateway::SERVICE)
         .get(security::INSECURE_LOOPBACK_VARIABLE)
         .is_some_and(|value| value.trim() == "true");
 
@@ -156,8 +190,11 @@ async fn start_dev() -> anyhow::Result<()> {
     let mut lines = Vec::new();
 
     let gateway = registry_gateway::Application::build_with_listener(
-        registry_gateway::Settings::from_variables(variables.clone())
-            .context("registry-gateway settings")?,
+        registry_gateway::Settings::from_variables(service_variables(
+            &environment,
+            registry_gateway::SERVICE,
+        ))
+        .context("registry-gateway settings")?,
         gateway_listener,
     )
     .await
@@ -174,8 +211,11 @@ async fn start_dev() -> anyhow::Result<()> {
     services.spawn(gateway.run_until_stopped(shutdown()));
 
     let notification = notification::Application::build_with_listener(
-        notification::Settings::from_variables(variables.clone())
-            .context("notification settings")?,
+        notification::Settings::from_variables(service_variables(
+            &environment,
+            notification::SERVICE,
+        ))
+        .context("notification settings")?,
         notification_listener,
     )
     .await
@@ -184,8 +224,11 @@ async fn start_dev() -> anyhow::Result<()> {
     services.spawn(notification.run_until_stopped(shutdown()));
 
     let eligibility = eligibility_verification::Application::build_with_listener(
-        eligibility_verification::Settings::from_variables(variables.clone())
-            .context("eligibility-verification settings")?,
+        eligibility_verification::Settings::from_variables(service_variables(
+            &environment,
+            eligibility_verification::SERVICE,
+        ))
+        .context("eligibility-verification settings")?,
         eligibility_listener,
     )
     .await
@@ -198,8 +241,11 @@ async fn start_dev() -> anyhow::Result<()> {
 
     // Intake's build asks the certification centre (served above) for the
     // trusted root, so it is built in its own task.
-    let intake_settings = application_intake::Settings::from_variables(variables.clone())
-        .context("application-intake settings")?;
+    let intake_settings = application_intake::Settings::from_variables(service_variables(
+        &environment,
+        application_intake::SERVICE,
+    ))
+    .context("application-intake settings")?;
     lines.push(listening(
         application_intake::SERVICE,
         server::local_address(&intake_listener)?,
@@ -215,7 +261,8 @@ async fn start_dev() -> anyhow::Result<()> {
 
     // Complaints also asks the certification centre for the trusted root.
     let complaints_settings =
-        complaints::Settings::from_variables(variables.clone()).context("complaints settings")?;
+        complaints::Settings::from_variables(service_variables(&environment, complaints::SERVICE))
+            .context("complaints settings")?;
     lines.push(listening(
         complaints::SERVICE,
         server::local_address(&complaints_listener)?,
@@ -239,23 +286,59 @@ async fn start_dev() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The environment, plus the one development setting
+/// Names a development PKI directory (`scripts/dev-pki.sh`): start-dev then
+/// runs every service in the mutual-TLS mode with its own certificate, and
+/// demo-submit connects with `operator-console`'s.
+const PKI_DIR_VARIABLE: &str = "HOUSING_PKI_DIR";
+
+/// The settings of `service`: the environment, plus its security mode.
+/// With `HOUSING_PKI_DIR`, its certificate, key, the CA and the token key of
+/// that directory; otherwise the one development setting
 /// (`HOUSING_INSECURE_LOOPBACK=true`) unless the environment chooses a mode
-/// itself (the variable, or `HOUSING_TLS_*` files for the secure mode).
-fn development_variables() -> Variables {
-    let environment = Variables::from_process_environment();
+/// itself (the variable, or `HOUSING_TLS_*` files).
+fn service_variables(environment: &Variables, service: &str) -> Variables {
     let chosen = environment
         .get(security::INSECURE_LOOPBACK_VARIABLE)
         .is_some()
         || environment.get(security::TLS_CERT_FILE_VARIABLE).is_some();
-    let mut variables: Vec<(String, String)> = environment.into_iter().collect();
-    if !chosen {
-        variables.push((
+    let pki = environment.get(PKI_DIR_VARIABLE).map(PathBuf::from);
+    let mut variables: Vec<(String, String)> = environment
+        .clone()
+        .into_iter()
+        .filter(|(name, _)| name != PKI_DIR_VARIABLE)
+        .collect();
+    match pki {
+        Some(directory) => variables.extend(
+            security::dev_pki_variables(&directory, service)
+                .into_iter()
+                .map(|(name, path)| (name.to_owned(), path.display().to_string())),
+        ),
+        None if !chosen => variables.push((
             security::INSECURE_LOOPBACK_VARIABLE.to_owned(),
             "true".to_owned(),
-        ));
+        )),
+        None => {}
     }
     variables.into_iter().collect()
+}
+
+/// How demo-submit connects: with `operator-console`'s certificate of the
+/// `HOUSING_PKI_DIR` PKI, or in plaintext to a suite on loopback.
+fn client_security(environment: &Variables) -> anyhow::Result<security::Security> {
+    let Some(directory) = environment.get(PKI_DIR_VARIABLE).map(PathBuf::from) else {
+        return Ok(security::Security::InsecureLoopback);
+    };
+    let read = |name: &str| {
+        std::fs::read(directory.join(name))
+            .with_context(|| format!("cannot read {name} in {}", directory.display()))
+    };
+    Ok(security::Security::mutual_tls(
+        &read("operator-console.pem")?,
+        &read("operator-console.key")?,
+        &read("ca.pem")?,
+        None,
+        std::sync::Arc::new(housing_platform::clock::SystemClock),
+    ))
 }
 
 async fn bind(service: &str, address: &str) -> anyhow::Result<TcpListener> {
@@ -286,14 +369,26 @@ fn print_banner(lines: &[String], insecure: bool) {
     for line in lines {
         println!("{line}");
     }
-    println!("\nhealth: grpcurl -plaintext 127.0.0.1:50051 grpc.health.v1.Health/Check");
-    println!("a demo application (docs/demo-dataset.md), then its decision:");
-    println!("  APP=$(cargo run -q -p housing-suite -- demo-submit D14)");
-    println!(
-        "  grpcurl -plaintext -H 'x-caller-role: operator' -H 'x-caller-id: operator-1' \\\n    \
-         -d \"{{\\\"name\\\": \\\"$APP\\\"}}\" 127.0.0.1:50051 \\\n    \
-         housing.intake.v1.ApplicationIntakeService/GetApplication"
-    );
+    if insecure {
+        println!("\nhealth: grpcurl -plaintext 127.0.0.1:50051 grpc.health.v1.Health/Check");
+        println!("a demo application (docs/demo-dataset.md), then its decision:");
+        println!("  APP=$(cargo run -q -p housing-suite -- demo-submit D14)");
+        println!(
+            "  grpcurl -plaintext -H 'x-caller-role: operator' -H 'x-caller-id: operator-1' \\\n    \
+             -d \"{{\\\"name\\\": \\\"$APP\\\"}}\" 127.0.0.1:50051 \\\n    \
+             housing.intake.v1.ApplicationIntakeService/GetApplication"
+        );
+    } else {
+        println!("\nmutual TLS with the development PKI of {PKI_DIR_VARIABLE} (docs/security.md):");
+        println!(
+            "  P=${PKI_DIR_VARIABLE}; grpcurl -cacert $P/ca.pem -cert $P/operator-console.pem \\\n    \
+             -key $P/operator-console.key 127.0.0.1:50051 grpc.health.v1.Health/Check"
+        );
+        println!(
+            "  staff tokens: cargo run -q -p housing-platform --bin housing-token -- \\\n    \
+             $P/token-signing.key operator operator-1"
+        );
+    }
     println!("operators' tasks: docs/operators.md");
     println!("Ctrl-C stops everything.");
 }

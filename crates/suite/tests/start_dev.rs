@@ -334,6 +334,7 @@ fn start_dev_prints_what_it_runs_stops_on_ctrl_c_and_keeps_the_data_across_a_res
         "127.0.0.1:50051",
         "127.0.0.1:50055",
         "43 persons loaded",
+        "INSECURE: HOUSING_INSECURE_LOOPBACK=true",
         "demo-submit",
         "ApplicationIntakeService/GetApplication",
     ] {
@@ -381,6 +382,149 @@ fn start_dev_prints_what_it_runs_stops_on_ctrl_c_and_keeps_the_data_across_a_res
         String::from_utf8_lossy(&read.stderr)
     );
     second.stop();
+}
+
+/// grpcurl over mutual TLS with `operator-console`'s certificate of `pki`.
+fn grpcurl_tls(grpcurl: &Path, pki: &Path, arguments: &[&str]) -> std::process::Output {
+    let file = |name: &str| pki.join(name).display().to_string();
+    Command::new(grpcurl)
+        .args([
+            "-cacert",
+            &file("ca.pem"),
+            "-cert",
+            &file("operator-console.pem"),
+            "-key",
+            &file("operator-console.key"),
+        ])
+        .args(arguments)
+        .output()
+        .expect("grpcurl runs")
+}
+
+#[test]
+fn with_a_development_pki_start_dev_runs_everything_over_mutual_tls() {
+    let Some(grpcurl) = grpcurl_or_skip() else {
+        return;
+    };
+    let _one = ONE_SUITE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let pki = directory.path().join("pki");
+    let generated = housing_platform::dev_pki::DevPki::generate(
+        "start-dev test CA",
+        &[
+            "application-intake",
+            "eligibility-verification",
+            "registry-gateway",
+            "notification",
+            "complaints",
+            "operator-console",
+        ],
+    )
+    .expect("a PKI");
+    generated.write_to(&pki).expect("written");
+    let pki_text = pki.display().to_string();
+    let suite = Suite::start_with(directory.path(), &[("HOUSING_PKI_DIR", &pki_text)]);
+    let started = Instant::now();
+    while !grpcurl_tls(
+        &grpcurl,
+        &pki,
+        &["127.0.0.1:50055", "grpc.health.v1.Health/Check"],
+    )
+    .status
+    .success()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the suite did not come up over mutual TLS:\n{}",
+            suite.log()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let banner = suite.log();
+    assert!(!banner.contains("INSECURE"), "{banner}");
+    assert!(banner.contains("mutual TLS"), "{banner}");
+
+    // Plaintext is refused now.
+    let plaintext = Command::new(&grpcurl)
+        .args([
+            "-plaintext",
+            "127.0.0.1:50051",
+            "grpc.health.v1.Health/Check",
+        ])
+        .output()
+        .expect("grpcurl runs");
+    assert!(!plaintext.status.success());
+
+    // The citizen files with their EDS (demo-submit over mutual TLS) ...
+    let submitted = Command::new(env!("CARGO_BIN_EXE_housing-suite"))
+        .args(["demo-submit", "D14"])
+        .env("HOUSING_PKI_DIR", &pki_text)
+        .current_dir(directory.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("demo-submit runs");
+    assert!(
+        submitted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&submitted.stderr)
+    );
+    let name = String::from_utf8_lossy(&submitted.stdout).trim().to_owned();
+    assert!(name.starts_with("applications/"), "{name}");
+
+    // ... and an operator reads it with a signed token.
+    let token = housing_platform::tokens::TokenIssuer::new(
+        generated.token_signing_key_pem.as_bytes(),
+        housing_platform::tokens::DEFAULT_ISSUER,
+    )
+    .expect("an issuer")
+    .issue(
+        housing_platform::caller::Role::Operator,
+        "operator-1",
+        Duration::from_secs(600),
+    )
+    .expect("a token");
+    let authorization = format!("authorization: Bearer {token}");
+    let request = format!("{{\"name\": \"{name}\"}}");
+    let read = grpcurl_tls(
+        &grpcurl,
+        &pki,
+        &[
+            "-H",
+            &authorization,
+            "-d",
+            &request,
+            "127.0.0.1:50051",
+            "housing.intake.v1.ApplicationIntakeService/GetApplication",
+        ],
+    );
+    let answer = String::from_utf8_lossy(&read.stdout);
+    assert!(
+        read.status.success() && answer.contains(&name),
+        "{answer}{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    // A token of another key is refused: UNAUTHENTICATED.
+    let forged = grpcurl_tls(
+        &grpcurl,
+        &pki,
+        &[
+            "-H",
+            "authorization: Bearer e30.e30.AAAA",
+            "-d",
+            &request,
+            "127.0.0.1:50051",
+            "housing.intake.v1.ApplicationIntakeService/GetApplication",
+        ],
+    );
+    assert!(!forged.status.success());
+    assert!(
+        String::from_utf8_lossy(&forged.stderr).contains("Unauthenticated"),
+        "{}",
+        String::from_utf8_lossy(&forged.stderr)
+    );
+    suite.stop();
 }
 
 /// An OTLP/gRPC collector on a free loopback port that keeps what it receives.

@@ -1,0 +1,134 @@
+//! What establishing the caller costs per call in the mutual-TLS mode, on
+//! top of the TLS connection itself: reading a system's name from its client
+//! certificate, checking a staff token (Ed25519), and checking a citizen's
+//! EDS authentication signature (RSA-2048, CMS) — the authentication layer's
+//! `authenticate` for each.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeDelta, Utc};
+use housing_domain::Iin;
+use housing_eds::rand_core::OsRng;
+use housing_eds::{KeyPurpose, PersonCertificateRequest, TestCertificateAuthority};
+use housing_platform::caller::Role;
+use housing_platform::clock::SystemClock;
+use housing_platform::dev_pki::DevPki;
+use housing_platform::security::Security;
+use housing_platform::security::authentication::{authenticate, eds_authorization};
+use housing_platform::tokens::{DEFAULT_ISSUER, TokenIssuer, TokenVerifier};
+use tonic::metadata::MetadataMap;
+
+fn main() {
+    divan::main();
+}
+
+struct Fixture {
+    security: Security,
+    system_certificate_der: Vec<u8>,
+    staff: MetadataMap,
+    citizen: MetadataMap,
+}
+
+fn fixture() -> Fixture {
+    let pki = DevPki::generate("bench CA", &["application-intake"]).expect("a PKI");
+    let system = pki.system("application-intake").expect("a certificate");
+    let tokens = TokenVerifier::new(pki.token_public_key_pem.as_bytes(), DEFAULT_ISSUER)
+        .expect("a verifier");
+    let security = Security::mutual_tls(
+        system.certificate_pem.as_bytes(),
+        system.private_key_pem.as_bytes(),
+        pki.ca_pem.as_bytes(),
+        Some(tokens),
+        Arc::new(SystemClock),
+    );
+    let now = Utc::now();
+    let authority = TestCertificateAuthority::generate(
+        "bench NCA",
+        now - TimeDelta::days(1),
+        now + TimeDelta::days(3650),
+        &mut OsRng,
+    )
+    .expect("a root");
+    let person = authority
+        .issue(
+            &PersonCertificateRequest {
+                holder_iin: Iin::parse("900101300017").expect("a valid IIN"),
+                common_name: "BENCHMARK".to_owned(),
+                purpose: KeyPurpose::Authentication,
+                not_before: now - TimeDelta::days(1),
+                not_after: now + TimeDelta::days(365),
+            },
+            &mut OsRng,
+        )
+        .expect("a certificate");
+    security.trust_citizen_eds(authority.trust_anchors().clone(), None);
+
+    let token = TokenIssuer::new(pki.token_signing_key_pem.as_bytes(), DEFAULT_ISSUER)
+        .expect("an issuer")
+        .issue(Role::Operator, "operator-1", Duration::from_secs(3600))
+        .expect("a token");
+    let mut staff = MetadataMap::new();
+    staff.insert(
+        "authorization",
+        format!("Bearer {token}").parse().expect("ascii"),
+    );
+    let mut citizen = MetadataMap::new();
+    citizen.insert(
+        "authorization",
+        eds_authorization(&person.certificate_der, &person.private_key_pkcs8_der, now)
+            .expect("a signature")
+            .parse()
+            .expect("ascii"),
+    );
+    let system_certificate_der = pem_to_der(&system.certificate_pem);
+    Fixture {
+        security,
+        system_certificate_der,
+        staff,
+        citizen,
+    }
+}
+
+/// The DER inside one PEM certificate.
+fn pem_to_der(pem: &str) -> Vec<u8> {
+    let body: String = pem
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body).expect("base64")
+}
+
+fn run(bencher: divan::Bencher, pick: fn(&Fixture) -> &MetadataMap) {
+    let fixture = fixture();
+    let Security::MutualTls(tls) = &fixture.security else {
+        unreachable!("the mutual-TLS mode");
+    };
+    let metadata = pick(&fixture);
+    // Checked once outside the loop: the benchmark measures success.
+    authenticate(tls, Some(&fixture.system_certificate_der), metadata).expect("authenticated");
+    bencher.bench_local(|| {
+        authenticate(
+            tls,
+            Some(divan::black_box(&fixture.system_certificate_der)),
+            divan::black_box(metadata),
+        )
+    });
+}
+
+#[divan::bench]
+fn system_by_certificate(bencher: divan::Bencher) {
+    static EMPTY: std::sync::OnceLock<MetadataMap> = std::sync::OnceLock::new();
+    let _ = EMPTY.set(MetadataMap::new());
+    run(bencher, |_| EMPTY.get().expect("set"));
+}
+
+#[divan::bench]
+fn staff_by_token(bencher: divan::Bencher) {
+    run(bencher, |fixture| &fixture.staff);
+}
+
+#[divan::bench]
+fn citizen_by_eds(bencher: divan::Bencher) {
+    run(bencher, |fixture| &fixture.citizen);
+}
