@@ -21,11 +21,9 @@
 //! role alone. docs/security.md, "Who may call what", shows the table; a test
 //! checks that it matches [`matrix_markdown`].
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
 use tonic::Status;
+
+use crate::gate::Gate;
 use tonic::metadata::MetadataMap;
 
 use crate::caller::{Caller, ROLE_KEY, Role};
@@ -350,71 +348,31 @@ pub fn matrix_markdown() -> String {
     text
 }
 
-/// The tower layer that enforces [`TABLE`] on every call of a server.
+/// The gate that enforces [`TABLE`] on every call of a server
+/// (`GateLayer::new(AuthorizationLayer)`, in [`crate::server::serve`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AuthorizationLayer;
 
-impl<S> tower_layer::Layer<S> for AuthorizationLayer {
-    type Service = Authorization<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        Authorization { inner }
-    }
-}
-
-/// A service behind [`AuthorizationLayer`].
-#[derive(Debug, Clone)]
-pub struct Authorization<S> {
-    inner: S,
-}
-
-impl<S, RequestBody, ResponseBody> tower_service::Service<http::Request<RequestBody>>
-    for Authorization<S>
-where
-    S: tower_service::Service<http::Request<RequestBody>, Response = http::Response<ResponseBody>>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-    RequestBody: Send + 'static,
-    ResponseBody: Default + Send + 'static,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
-
-    fn poll_ready(&mut self, context: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(context)
-    }
-
-    fn call(&mut self, request: http::Request<RequestBody>) -> Self::Future {
+impl Gate for AuthorizationLayer {
+    fn admit<Body>(&self, request: &mut http::Request<Body>) -> Result<(), Status> {
         let metadata = MetadataMap::from_headers(request.headers().clone());
         let method = request.uri().path();
-        match authorize(method, &metadata) {
-            Ok(()) => {
-                // The ready service is the one to call; a clone stays for the next call.
-                let ready = self.inner.clone();
-                let mut inner = std::mem::replace(&mut self.inner, ready);
-                Box::pin(inner.call(request))
-            }
-            Err(error) => {
-                // The role as declared (never an IIN or an id): enough to tell a
-                // misconfigured client from a probe.
-                let role = metadata
-                    .get(ROLE_KEY)
-                    .and_then(|value| value.to_str().ok())
-                    .and_then(|text| Role::parse(text.trim()))
-                    .map_or("none", Role::as_str);
-                tracing::info!(
-                    rpc.method = method,
-                    caller_role = role,
-                    error = %error,
-                    "call refused by the authorization table"
-                );
-                let response = Status::from(error).into_http();
-                Box::pin(async move { Ok(response) })
-            }
-        }
+        authorize(method, &metadata).map_err(|error| {
+            // The role as established (never an IIN or an id): enough to tell a
+            // misconfigured client from a probe.
+            let role = metadata
+                .get(ROLE_KEY)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| Role::parse(text.trim()))
+                .map_or("none", Role::as_str);
+            tracing::info!(
+                rpc.method = method,
+                caller_role = role,
+                error = %error,
+                "call refused by the authorization table"
+            );
+            Status::from(error)
+        })
     }
 }
 

@@ -5,6 +5,7 @@
 //! * [`caller`] — who is calling, read from and written to request metadata.
 //! * [`authorization`] — who may call what: the table of roles per RPC, and
 //!   the layer that enforces it on every server.
+//! * [`gate`] — the shape of the layers before every handler (authentication, authorization).
 //! * [`security`] — mutual TLS, and how a caller is established: client
 //!   certificates, staff tokens ([`tokens`]), citizens' EDS; or the insecure
 //!   loopback mode for development. [`dev_pki`] makes certificates for it.
@@ -29,6 +30,7 @@ pub mod caller;
 pub mod clock;
 pub mod dev_pki;
 pub mod error;
+pub mod gate;
 pub mod limits;
 pub mod security;
 pub mod server;

@@ -15,6 +15,7 @@ use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
+use crate::gate::GateLayer;
 use crate::limits::Limits;
 use crate::security::Security;
 use crate::security::authentication::AuthenticationLayer;
@@ -100,11 +101,11 @@ pub async fn serve(
         // One span per call, child of the caller's W3C trace context.
         .trace_fn(crate::telemetry::request_span)
         // Who is calling, proven in the mutual-TLS mode, before anything else runs.
-        .layer(AuthenticationLayer::new(security))
+        .layer(GateLayer::new(AuthenticationLayer::new(security)))
         // Deadline, concurrency and per-caller rate.
         .layer(limits.layer())
         // Who may call what (crate::authorization), before any handler runs.
-        .layer(crate::authorization::AuthorizationLayer)
+        .layer(GateLayer::new(crate::authorization::AuthorizationLayer))
         .add_routes(routes)
         // TCP_NODELAY: without it Nagle's algorithm meets the client's delayed
         // ACK and a lone unary call waits ~40 ms for its answer to leave.

@@ -158,6 +158,7 @@ fn docs_security_shows_the_table() {
 
 mod layer {
     use std::convert::Infallible;
+    use std::task::{Context, Poll};
 
     use tonic::Code;
     use tonic_types::StatusExt;
@@ -189,7 +190,7 @@ mod layer {
         for (key, value) in headers {
             request = request.header(*key, *value);
         }
-        let mut service = AuthorizationLayer.layer(Reached);
+        let mut service = crate::gate::GateLayer::new(AuthorizationLayer).layer(Reached);
         service
             .call(request.body(()).expect("request"))
             .await

@@ -9,10 +9,6 @@
 //! handlers read one identity, and in the secure mode only a proven one. The
 //! `authorization` header is removed once checked: no handler sees a credential.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
 use base64::Engine;
 use chrono::{TimeDelta, Utc};
 use der::Decode;
@@ -24,6 +20,7 @@ use tonic::transport::server::{TcpConnectInfo, TlsConnectInfo};
 use super::{EDS_AUTHENTICATION_FRESHNESS, EDS_AUTHENTICATION_STATEMENT, MutualTls, Security};
 use crate::caller::{Caller, ID_KEY, IIN_KEY, ROLE_KEY};
 use crate::error::{ErrorReason, Reason, ServiceError};
+use crate::gate::Gate;
 
 /// The longest credential header accepted (a CMS signature with its
 /// certificate is about 2 KiB; a token a few hundred bytes).
@@ -136,96 +133,59 @@ fn unauthenticated(message: &str) -> ServiceError {
     }
 }
 
-/// The tower layer every server runs first.
+/// The gate every server runs first (`GateLayer::new(AuthenticationLayer::new(security))`,
+/// in [`crate::server::serve`]).
 #[derive(Debug, Clone)]
 pub struct AuthenticationLayer {
     security: Security,
 }
 
 impl AuthenticationLayer {
-    /// The layer for a server in `security`'s mode.
+    /// The gate for a server in `security`'s mode.
     pub fn new(security: Security) -> Self {
         Self { security }
     }
 }
 
-impl<S> tower_layer::Layer<S> for AuthenticationLayer {
-    type Service = Authentication<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        Authentication {
-            inner,
-            security: self.security.clone(),
+impl Gate for AuthenticationLayer {
+    fn admit<Body>(&self, request: &mut http::Request<Body>) -> Result<(), Status> {
+        let Security::MutualTls(tls) = &self.security else {
+            // The insecure mode: identities as declared.
+            return Ok(());
+        };
+        let peer_certificates = request
+            .extensions()
+            .get::<TlsConnectInfo<TcpConnectInfo>>()
+            .and_then(TlsConnectInfo::peer_certs);
+        let metadata = MetadataMap::from_headers(request.headers().clone());
+        let established = authenticate(
+            tls,
+            peer_certificates
+                .as_ref()
+                .and_then(|certificates| certificates.first())
+                .map(|certificate| certificate.as_ref()),
+            &metadata,
+        );
+        let headers = request.headers_mut();
+        for key in [ROLE_KEY, ID_KEY, IIN_KEY, "authorization"] {
+            headers.remove(key);
         }
-    }
-}
-
-/// A service behind [`AuthenticationLayer`].
-#[derive(Debug, Clone)]
-pub struct Authentication<S> {
-    inner: S,
-    security: Security,
-}
-
-impl<S, RequestBody, ResponseBody> tower_service::Service<http::Request<RequestBody>>
-    for Authentication<S>
-where
-    S: tower_service::Service<http::Request<RequestBody>, Response = http::Response<ResponseBody>>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-    RequestBody: Send + 'static,
-    ResponseBody: Default + Send + 'static,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
-
-    fn poll_ready(&mut self, context: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(context)
-    }
-
-    fn call(&mut self, mut request: http::Request<RequestBody>) -> Self::Future {
-        if let Security::MutualTls(tls) = &self.security {
-            let peer_certificates = request
-                .extensions()
-                .get::<TlsConnectInfo<TcpConnectInfo>>()
-                .and_then(TlsConnectInfo::peer_certs);
-            let metadata = MetadataMap::from_headers(request.headers().clone());
-            let established = authenticate(
-                tls,
-                peer_certificates
-                    .as_ref()
-                    .and_then(|certificates| certificates.first())
-                    .map(|certificate| certificate.as_ref()),
-                &metadata,
-            );
-            let headers = request.headers_mut();
-            for key in [ROLE_KEY, ID_KEY, IIN_KEY, "authorization"] {
-                headers.remove(key);
+        match established {
+            Ok(caller) => {
+                let mut metadata = MetadataMap::new();
+                caller.write_identity(&mut metadata);
+                headers.extend(metadata.into_headers());
+                Ok(())
             }
-            match established {
-                Ok(caller) => {
-                    let mut metadata = MetadataMap::new();
-                    caller.write_identity(&mut metadata);
-                    headers.extend(metadata.into_headers());
-                }
-                Err(error) => {
-                    tracing::info!(
-                        rpc.method = request.uri().path(),
-                        error = %error,
-                        "call refused: the caller is not authenticated"
-                    );
-                    let response = Status::from(error).into_http();
-                    return Box::pin(async move { Ok(response) });
-                }
+            Err(error) => {
+                tracing::info!(
+                    rpc.method = request.uri().path(),
+                    error = %error,
+                    "call refused: the caller is not authenticated"
+                );
+                Err(Status::from(error))
             }
         }
-        // The ready service is the one to call; a clone stays for the next call.
-        let ready = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, ready);
-        Box::pin(inner.call(request))
     }
 }
 
