@@ -15,6 +15,8 @@ use housing_platform::tokens::{DEFAULT_ISSUER, TokenIssuer};
 use housing_proto::housing::complaints::v1 as complaints;
 use housing_proto::housing::complaints::v1::complaints_service_client::ComplaintsServiceClient;
 use housing_proto::housing::intake::v1 as intake;
+use housing_proto::housing::registry::v1 as registry;
+use housing_proto::housing::registry::v1::registry_gateway_service_client::RegistryGatewayServiceClient;
 use tonic::Code;
 use tonic::metadata::MetadataValue;
 use tonic::transport::{Certificate, ClientTlsConfig, Endpoint, Identity};
@@ -116,6 +118,36 @@ async fn identity_comes_from_what_the_caller_proves_not_what_it_declares() {
     .list_applications(as_citizen)
     .await;
     assert!(listed.is_ok(), "a system may list: {listed:?}");
+
+    // A register query's x-client-system must be the system the certificate
+    // proves: the harness cannot query as eligibility-verification.
+    let mut gateway = RegistryGatewayServiceClient::new(suite.raw_channel(suite.gateway_address));
+    let query = |system: &'static str| {
+        let mut request = tonic::Request::new(registry::GetIdentityRequest {
+            iin: "900101300126".to_owned(),
+            ..Default::default()
+        });
+        for (key, value) in [
+            ("x-client-system", system),
+            ("x-on-behalf-of", "operator-1"),
+            ("x-case-id", "applications/1"),
+        ] {
+            request
+                .metadata_mut()
+                .insert(key, MetadataValue::from_static(value));
+        }
+        request
+    };
+    let status = gateway
+        .get_identity(query("eligibility-verification"))
+        .await
+        .expect_err("another system's name");
+    assert_eq!(status.code(), Code::Unauthenticated, "{status:?}");
+    let status = gateway
+        .get_identity(query("e2e-tests"))
+        .await
+        .expect_err("not a client of the registers");
+    assert_eq!(status.code(), Code::PermissionDenied, "{status:?}");
 
     // An EDS authentication signature that is not base64 is refused.
     let mut garbled = forward_nothing();

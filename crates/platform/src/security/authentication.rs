@@ -18,7 +18,7 @@ use tonic::metadata::MetadataMap;
 use tonic::transport::server::{TcpConnectInfo, TlsConnectInfo};
 
 use super::{EDS_AUTHENTICATION_FRESHNESS, EDS_AUTHENTICATION_STATEMENT, MutualTls, Security};
-use crate::caller::{Caller, ID_KEY, IIN_KEY, ROLE_KEY};
+use crate::caller::{Caller, ID_KEY, IIN_KEY, ROLE_KEY, gateway_query};
 use crate::error::{ErrorReason, Reason, ServiceError};
 use crate::gate::Gate;
 
@@ -67,6 +67,16 @@ pub fn authenticate(
     let system = peer_certificate
         .and_then(system_name)
         .ok_or_else(|| unauthenticated("no client certificate naming a system"))?;
+    // A register query names its calling system (X-Road's identification,
+    // checked by registry-gateway against its client list): it must be the
+    // system the certificate proves.
+    if let Some(client_system) = metadata.get(gateway_query::CLIENT_SYSTEM_KEY)
+        && client_system.to_str().map(str::trim).ok() != Some(system.as_str())
+    {
+        return Err(unauthenticated(
+            "x-client-system names another system than the client certificate",
+        ));
+    }
     let Some(credential) = metadata.get("authorization") else {
         return Ok(Caller::system(system));
     };
