@@ -10,10 +10,13 @@
 //! `BENCH_CONCURRENCY` clients (default 32) calling `QueryRegisters` for a
 //! family of four, every register, for `BENCH_SECONDS` (default 10). Clients
 //! and server share the machine. Then the query log's writer alone: appends
-//! from 64 concurrent tasks.
+//! from 64 concurrent tasks. `BENCH_MUTUAL_TLS=1` runs the gateway and its
+//! client over mutual TLS (a fresh development PKI) instead of plaintext.
 
 use std::time::{Duration, Instant};
 
+use housing_platform::dev_pki::DevPki;
+use housing_platform::security::{INSECURE_LOOPBACK_VARIABLE, Security, dev_pki_variables};
 use housing_proto::housing::registry::v1 as pb;
 use housing_proto::housing::registry::v1::registry_gateway_service_client::RegistryGatewayServiceClient;
 use housing_storage::testing::TestDatabase;
@@ -56,6 +59,27 @@ async fn run() -> anyhow::Result<()> {
     );
     let families = families_of_four(&population)?;
     println!("{} families of four to query", families.len());
+    let mutual_tls = setting("BENCH_MUTUAL_TLS", 0) == 1;
+    let pki = directory.path().join("pki");
+    let client_security = if mutual_tls {
+        let generated =
+            DevPki::generate("load test CA", &[registry_gateway::SERVICE, "load-test"])?;
+        generated.write_to(&pki)?;
+        let client = generated
+            .system("load-test")
+            .expect("the client's certificate");
+        println!("transport: mutual TLS");
+        Security::mutual_tls(
+            client.certificate_pem.as_bytes(),
+            client.private_key_pem.as_bytes(),
+            generated.ca_pem.as_bytes(),
+            None,
+            std::sync::Arc::new(housing_platform::clock::SystemClock),
+        )
+    } else {
+        println!("transport: plaintext (insecure loopback)");
+        Security::InsecureLoopback
+    };
 
     let mut backends = vec![("sqlite", TestDatabase::sqlite(&MIGRATIONS).await?)];
     if std::env::var_os("HOUSING_TEST_POSTGRES_URL").is_some()
@@ -65,7 +89,7 @@ async fn run() -> anyhow::Result<()> {
     }
     for (name, database) in backends {
         println!("\n== {name}");
-        let settings = Settings::from_variables(housing_platform::security::insecure_loopback([
+        let mut variables = vec![
             ("HOUSING_LISTEN_ADDRESS", "127.0.0.1:0".to_owned()),
             ("HOUSING_REGISTRY_DATABASE_URL", database.url.clone()),
             (
@@ -76,7 +100,17 @@ async fn run() -> anyhow::Result<()> {
             // The load test is one caller as fast as it can go: no rate limit.
             ("HOUSING_GRPC_RATE_LIMIT_PER_MINUTE", u32::MAX.to_string()),
             ("HOUSING_GRPC_RATE_LIMIT_BURST", u32::MAX.to_string()),
-        ]))?;
+        ];
+        if mutual_tls {
+            variables.extend(
+                dev_pki_variables(&pki, registry_gateway::SERVICE)
+                    .into_iter()
+                    .map(|(name, path)| (name, path.display().to_string())),
+            );
+        } else {
+            variables.push((INSECURE_LOOPBACK_VARIABLE, "true".to_owned()));
+        }
+        let settings = Settings::from_variables(variables)?;
         let application = Application::build(settings).await?;
         if let Some(load) = application.fixtures().first() {
             println!(
@@ -91,6 +125,7 @@ async fn run() -> anyhow::Result<()> {
             let _ = stopped.await;
         }));
         query_registers_load(
+            &client_security,
             address,
             &families,
             concurrency,
@@ -132,12 +167,14 @@ fn families_of_four(path: &std::path::Path) -> anyhow::Result<Vec<Vec<String>>> 
 }
 
 async fn query_registers_load(
+    security: &Security,
     address: std::net::SocketAddr,
     families: &[Vec<String>],
     concurrency: u64,
     duration: Duration,
 ) -> anyhow::Result<()> {
-    let channel = tonic::transport::Endpoint::from_shared(format!("http://{address}"))?
+    let channel = security
+        .endpoint(&format!("http://{address}"))?
         .connect()
         .await?;
     let deadline = Instant::now() + duration;
