@@ -2,7 +2,10 @@
 //! of any service during an end-to-end run: applications registered and
 //! denied (one filed by a representative), complaints filed, satisfied with a
 //! registration, forwarded with the administrative case and rejected, and
-//! reads by citizens and staff.
+//! reads by citizens and staff. The suite runs in the mutual-TLS mode, so
+//! that every credential a caller proves itself with passes through: no
+//! staff token (a JWT, `eyJ…`), EDS authentication signature or key (DER in
+//! base64, `MII…`) appears in a log line either.
 //!
 //! Its own test binary: it installs the process-wide subscriber that captures
 //! every line, at every level of the suite's own crates.
@@ -122,9 +125,12 @@ async fn no_personal_data_in_any_log_line_of_an_end_to_end_run() {
         .with_ansi(false)
         .init();
 
-    let suite = spawn_suite(SuiteOptions::default())
-        .await
-        .expect("the suite starts");
+    let suite = spawn_suite(SuiteOptions {
+        mutual_tls: true,
+        ..SuiteOptions::default()
+    })
+    .await
+    .expect("the suite starts");
     let mut complaints = Vec::new();
     for number in ["D01", "D08", "D14", "D16", "D35"] {
         let demo = application_of(number);
@@ -214,6 +220,17 @@ async fn no_personal_data_in_any_log_line_of_an_end_to_end_run() {
         text.contains("complaint registered") && text.contains("application submitted"),
         "the services' lines were captured"
     );
+    for credential in ["eyJ", "MII", "PRIVATE KEY"] {
+        assert!(
+            !text.contains(credential),
+            "a credential ({credential}…) in a log line:\n{}",
+            text.lines()
+                .filter(|line| line.contains(credential))
+                .take(3)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
     let personal = personal_values();
     assert!(
         personal.len() > 43,
