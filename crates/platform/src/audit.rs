@@ -102,9 +102,9 @@ impl Auditor {
             .await
     }
 
-    /// Records one entry per access, in order: a list call records every
-    /// resource it returns, each with its own persons. Stops at the first
-    /// entry that cannot be written.
+    /// Records one entry per access, in order, in one transaction: a list
+    /// call records every resource it returns, each with its own persons, all
+    /// or none.
     ///
     /// # Errors
     /// UNAVAILABLE, reason `AUDIT_UNAVAILABLE`, when an entry cannot be written.
@@ -115,11 +115,13 @@ impl Auditor {
         action: AuditAction,
         accesses: impl IntoIterator<Item = Access>,
     ) -> Result<(), ServiceError> {
-        for access in accesses {
-            let draft = AuditDraft {
-                // When the access really happened: the system clock, never a
-                // business clock that tests or a replay may set.
-                recorded_at: Utc::now(),
+        // When the access really happened: the system clock, never a
+        // business clock that tests or a replay may set.
+        let recorded_at = Utc::now();
+        let drafts: Vec<AuditDraft> = accesses
+            .into_iter()
+            .map(|access| AuditDraft {
+                recorded_at,
                 caller_role: caller.role().as_str().to_owned(),
                 caller_id: caller.id().to_owned(),
                 caller_iin: caller
@@ -134,16 +136,16 @@ impl Auditor {
                     .map(|iin| iin.as_str().to_owned())
                     .collect(),
                 case: access.case,
-            };
-            if let Err(error) = self.log.append(draft).await {
-                // The method only: no person, no case is named in the log.
-                tracing::error!(
-                    error = %error,
-                    rpc,
-                    "the audit entry cannot be written: the call is refused"
-                );
-                return Err(unavailable());
-            }
+            })
+            .collect();
+        if let Err(error) = self.log.append_all(drafts).await {
+            // The method only: no person, no case is named in the log.
+            tracing::error!(
+                error = %error,
+                rpc,
+                "the audit entries cannot be written: the call is refused"
+            );
+            return Err(unavailable());
         }
         Ok(())
     }

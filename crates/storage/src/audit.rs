@@ -261,9 +261,24 @@ impl AuditLog {
     /// caller answers only once this has succeeded: an access that cannot be
     /// recorded is not given.
     pub async fn append(&self, draft: AuditDraft) -> Result<AuditEntry, StorageError> {
-        if draft
-            .persons
+        let mut written = self.append_all(vec![draft]).await?;
+        written.pop().ok_or_else(|| {
+            StorageError::Other(sqlx::Error::Protocol("no audit entry was written".into()))
+        })
+    }
+
+    /// Appends `drafts`, in order, in one transaction: all of them or none
+    /// (a list call's entries, one per resource it returns, cost one commit).
+    pub async fn append_all(
+        &self,
+        drafts: Vec<AuditDraft>,
+    ) -> Result<Vec<AuditEntry>, StorageError> {
+        if drafts.is_empty() {
+            return Ok(Vec::new());
+        }
+        if drafts
             .iter()
+            .flat_map(|draft| &draft.persons)
             .any(|person| person.is_empty() || person.contains(char::is_whitespace))
         {
             return Err(StorageError::Other(sqlx::Error::Protocol(
@@ -274,14 +289,14 @@ impl AuditLog {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.try_append(&draft).await {
+            match self.try_append(&drafts).await {
                 Err(StorageError::Conflict) if attempt < APPEND_ATTEMPTS => continue,
                 outcome => return outcome,
             }
         }
     }
 
-    async fn try_append(&self, draft: &AuditDraft) -> Result<AuditEntry, StorageError> {
+    async fn try_append(&self, drafts: &[AuditDraft]) -> Result<Vec<AuditEntry>, StorageError> {
         // SQLite: take the write lock before reading the head, so that another
         // writer waits for it (busy_timeout) instead of invalidating the read.
         let mut transaction = match self.database.backend() {
@@ -293,7 +308,7 @@ impl AuditLog {
         )
         .fetch_optional(&mut *transaction)
         .await?;
-        let (sequence, previous) = match head {
+        let (mut sequence, mut previous) = match head {
             None => (1, GENESIS),
             Some((last, hash)) => (
                 last + 1,
@@ -304,31 +319,37 @@ impl AuditLog {
                 })?,
             ),
         };
-        let hash = entry_hash(&previous, sequence, draft);
-        let entry = AuditEntry {
-            sequence,
-            draft: draft.clone(),
-            previous_hash: hex::encode(previous),
-            entry_hash: hex::encode(hash),
-        };
-        sqlx::query(&format!(
-            "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-        ))
-        .bind(entry.sequence)
-        .bind(draft.recorded_at.timestamp_micros())
-        .bind(&draft.caller_role)
-        .bind(&draft.caller_id)
-        .bind(&draft.caller_iin)
-        .bind(&draft.rpc)
-        .bind(draft.action.as_str())
-        .bind(stored_persons(&draft.persons))
-        .bind(&draft.case)
-        .bind(&entry.previous_hash)
-        .bind(&entry.entry_hash)
-        .execute(&mut *transaction)
-        .await?;
+        let mut written = Vec::with_capacity(drafts.len());
+        for draft in drafts {
+            let hash = entry_hash(&previous, sequence, draft);
+            let entry = AuditEntry {
+                sequence,
+                draft: draft.clone(),
+                previous_hash: hex::encode(previous),
+                entry_hash: hex::encode(hash),
+            };
+            sqlx::query(&format!(
+                "INSERT INTO audit_log ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+            ))
+            .bind(entry.sequence)
+            .bind(draft.recorded_at.timestamp_micros())
+            .bind(&draft.caller_role)
+            .bind(&draft.caller_id)
+            .bind(&draft.caller_iin)
+            .bind(&draft.rpc)
+            .bind(draft.action.as_str())
+            .bind(stored_persons(&draft.persons))
+            .bind(&draft.case)
+            .bind(&entry.previous_hash)
+            .bind(&entry.entry_hash)
+            .execute(&mut *transaction)
+            .await?;
+            previous = hash;
+            sequence += 1;
+            written.push(entry);
+        }
         transaction.commit().await?;
-        Ok(entry)
+        Ok(written)
     }
 
     /// The entries `query` selects, oldest first.

@@ -232,8 +232,44 @@ async fn verification_finds_the_first_entry_tampered_with(test_database: &TestDa
     assert!(!verified.intact());
 }
 
+async fn a_batch_is_appended_whole_in_order_or_not_at_all(test_database: &TestDatabase) {
+    let log = AuditLog::new(test_database.database.clone());
+    log.append(read("operator-1", &[APPLICANT], "applications/1", 0))
+        .await
+        .expect("append");
+    let batch: Vec<AuditDraft> = (1..=3)
+        .map(|index| {
+            read(
+                "operator-2",
+                &[SPOUSE],
+                &format!("applications/{index}"),
+                index,
+            )
+        })
+        .collect();
+    let written = log.append_all(batch).await.expect("a batch");
+    let sequences: Vec<i64> = written.iter().map(|entry| entry.sequence).collect();
+    assert_eq!(sequences, vec![2, 3, 4]);
+    assert_eq!(written[0].draft.case, "applications/1");
+    assert_eq!(written[1].previous_hash, written[0].entry_hash);
+    assert!(
+        log.append_all(Vec::new())
+            .await
+            .expect("nothing")
+            .is_empty()
+    );
+
+    // One bad draft: none of the batch is written.
+    let mut bad = vec![read("operator-3", &[APPLICANT], "applications/9", 9)];
+    bad.push(read("operator-3", &["not an iin"], "applications/9", 9));
+    assert!(log.append_all(bad).await.is_err());
+    let verified = log.verify().await.expect("verify");
+    assert_eq!((verified.entries, verified.intact()), (4, true));
+}
+
 housing_storage::storage_test_suite!(
     &MIGRATIONS;
+    a_batch_is_appended_whole_in_order_or_not_at_all,
     entries_chain_in_order_and_verify,
     lists_filter_and_page,
     concurrent_appends_never_fork_the_chain,
