@@ -293,8 +293,8 @@ pub fn database_url(text: &str) -> Result<SecretString, String> {
 }
 
 /// A peer's address: an `http://` or `https://` URI, naming a host, that tonic
-/// can connect to. Peers are reached over plain HTTP/2 on loopback or the
-/// cluster network; TLS arrives with the security issue.
+/// can connect to. How it is reached (mutual TLS, or plaintext on loopback
+/// only) is the security mode's choice: [`crate::security::Security::endpoint`].
 pub fn peer_address(text: &str) -> Result<String, String> {
     let rest = text
         .strip_prefix("http://")
