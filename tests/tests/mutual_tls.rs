@@ -11,6 +11,7 @@ use housing_e2e_tests::credentials::write_dev_pki;
 use housing_e2e_tests::demo::{self, application_of, file_and_check};
 use housing_e2e_tests::{Suite, SuiteOptions, spawn_suite};
 use housing_platform::caller::Role;
+use housing_platform::security::authentication::eds_authorization;
 use housing_platform::tokens::{DEFAULT_ISSUER, TokenIssuer};
 use housing_proto::housing::complaints::v1 as complaints;
 use housing_proto::housing::complaints::v1::complaints_service_client::ComplaintsServiceClient;
@@ -190,6 +191,75 @@ async fn a_citizen_sees_only_their_own_applications() {
         read.into_inner().application.expect("an application").name,
         filed.name
     );
+    suite.stop().await.expect("the suite stops cleanly");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_authentication_certificate_is_refused() {
+    let suite = secure_suite().await;
+    let iin = application_of("D01").filer();
+    let now = suite.now();
+    let timestamp = |instant: chrono::DateTime<chrono::Utc>| prost_types::Timestamp {
+        seconds: instant.timestamp(),
+        nanos: 0,
+    };
+    let mut centre = suite.certification_centre();
+    let issue = || registry::IssueCertificateRequest {
+        iin: iin.clone(),
+        common_name: "DEMO PERSON".to_owned(),
+        purpose: registry::KeyPurpose::Authentication as i32,
+        not_before: Some(timestamp(now - chrono::TimeDelta::days(30))),
+        not_after: Some(timestamp(now + chrono::TimeDelta::days(300))),
+    };
+    let mut intake_client = housing_proto::housing::intake::v1::application_intake_service_client::ApplicationIntakeServiceClient::new(
+        suite.raw_channel(suite.intake_address),
+    );
+    let list_with = |key: &registry::IssueCertificateResponse| {
+        let mut request = tonic::Request::new(intake::ListApplicationsRequest {
+            applicant_iin: iin.clone(),
+            ..Default::default()
+        });
+        let authorization = eds_authorization(
+            &key.certificate_der,
+            &key.private_key_pkcs8_der,
+            suite.now(),
+        )
+        .expect("signed");
+        request
+            .metadata_mut()
+            .insert("authorization", authorization.parse().expect("ascii"));
+        request
+    };
+
+    let good = centre
+        .issue_certificate(issue())
+        .await
+        .expect("issued")
+        .into_inner();
+    intake_client
+        .list_applications(list_with(&good))
+        .await
+        .expect("a good authentication certificate is accepted");
+
+    let revoked = centre
+        .issue_certificate(issue())
+        .await
+        .expect("issued")
+        .into_inner();
+    centre
+        .revoke_certificate(registry::RevokeCertificateRequest {
+            serial_number: revoked.serial_number.clone(),
+            revocation_time: Some(timestamp(now - chrono::TimeDelta::minutes(1))),
+            reason: "keyCompromise".to_owned(),
+        })
+        .await
+        .expect("revoked");
+    let status = intake_client
+        .list_applications(list_with(&revoked))
+        .await
+        .expect_err("a revoked certificate");
+    assert_eq!(status.code(), Code::Unauthenticated, "{status:?}");
+    assert!(status.message().contains("revoked"), "{status:?}");
     suite.stop().await.expect("the suite stops cleanly");
 }
 

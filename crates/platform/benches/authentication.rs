@@ -1,8 +1,10 @@
 //! What establishing the caller costs per call in the mutual-TLS mode, on
 //! top of the TLS connection itself: reading a system's name from its client
 //! certificate, checking a staff token (Ed25519), and checking a citizen's
-//! EDS authentication signature (RSA-2048, CMS) — the authentication layer's
-//! `authenticate` for each.
+//! EDS authentication signature (RSA-2048, CMS): the authentication layer's
+//! `authenticate` for the first two, `verify_citizen_signature` for the
+//! third (then one question to the certification centre per certificate a
+//! minute, `security::revocation`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +17,9 @@ use housing_platform::caller::Role;
 use housing_platform::clock::SystemClock;
 use housing_platform::dev_pki::DevPki;
 use housing_platform::security::Security;
-use housing_platform::security::authentication::{authenticate, eds_authorization};
+use housing_platform::security::authentication::{
+    authenticate, eds_authorization, verify_citizen_signature,
+};
 use housing_platform::tokens::{DEFAULT_ISSUER, TokenIssuer, TokenVerifier};
 use tonic::metadata::MetadataMap;
 
@@ -25,6 +29,7 @@ fn main() {
 
 struct Fixture {
     security: Security,
+    anchors: housing_eds::TrustAnchors,
     system_certificate_der: Vec<u8>,
     staff: MetadataMap,
     citizen: MetadataMap,
@@ -62,7 +67,6 @@ fn fixture() -> Fixture {
             &mut OsRng,
         )
         .expect("a certificate");
-    security.trust_citizen_eds(authority.trust_anchors().clone(), None);
 
     let token = TokenIssuer::new(pki.token_signing_key_pem.as_bytes(), DEFAULT_ISSUER)
         .expect("an issuer")
@@ -84,6 +88,7 @@ fn fixture() -> Fixture {
     let system_certificate_der = pem_to_der(&system.certificate_pem);
     Fixture {
         security,
+        anchors: authority.trust_anchors().clone(),
         system_certificate_der,
         staff,
         citizen,
@@ -104,15 +109,24 @@ fn run(bencher: divan::Bencher, pick: fn(&Fixture) -> &MetadataMap) {
     let Security::MutualTls(tls) = &fixture.security else {
         unreachable!("the mutual-TLS mode");
     };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
     let metadata = pick(&fixture);
     // Checked once outside the loop: the benchmark measures success.
-    authenticate(tls, Some(&fixture.system_certificate_der), metadata).expect("authenticated");
+    runtime
+        .block_on(authenticate(
+            tls,
+            Some(&fixture.system_certificate_der),
+            metadata,
+        ))
+        .expect("authenticated");
     bencher.bench_local(|| {
-        authenticate(
+        runtime.block_on(authenticate(
             tls,
             Some(divan::black_box(&fixture.system_certificate_der)),
             divan::black_box(metadata),
-        )
+        ))
     });
 }
 
@@ -130,5 +144,21 @@ fn staff_by_token(bencher: divan::Bencher) {
 
 #[divan::bench]
 fn citizen_by_eds(bencher: divan::Bencher) {
-    run(bencher, |fixture| &fixture.citizen);
+    let fixture = fixture();
+    let header = fixture
+        .citizen
+        .get("authorization")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("EDS "))
+        .expect("an EDS header")
+        .to_owned();
+    let now = Utc::now();
+    verify_citizen_signature(&fixture.anchors, &header, now).expect("verified");
+    bencher.bench_local(|| {
+        verify_citizen_signature(
+            divan::black_box(&fixture.anchors),
+            divan::black_box(&header),
+            now,
+        )
+    });
 }

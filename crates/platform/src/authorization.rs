@@ -21,6 +21,8 @@
 //! role alone. docs/security.md, "Who may call what", shows the table; a test
 //! checks that it matches [`matrix_markdown`].
 
+use std::future::Future;
+
 use tonic::Status;
 
 use crate::gate::Gate;
@@ -354,7 +356,17 @@ pub fn matrix_markdown() -> String {
 pub struct AuthorizationLayer;
 
 impl Gate for AuthorizationLayer {
-    fn admit<Body>(&self, request: &mut http::Request<Body>) -> Result<(), Status> {
+    fn admit<Body: Send + 'static>(
+        &self,
+        request: http::Request<Body>,
+    ) -> impl Future<Output = Result<http::Request<Body>, Status>> + Send {
+        std::future::ready(check(&request).map(|()| request))
+    }
+}
+
+/// The table's verdict on a call.
+fn check<Body>(request: &http::Request<Body>) -> Result<(), Status> {
+    {
         let metadata = MetadataMap::from_headers(request.headers().clone());
         let method = request.uri().path();
         authorize(method, &metadata).map_err(|error| {

@@ -11,9 +11,13 @@ use std::task::{Context, Poll};
 use tonic::Status;
 
 /// Decides whether a call may go on.
-pub trait Gate: Clone + Send + 'static {
-    /// Lets the call through, or refuses it with the status to answer.
-    fn admit<Body>(&self, request: &mut http::Request<Body>) -> Result<(), Status>;
+pub trait Gate: Clone + Send + Sync + 'static {
+    /// Lets the call through (as it is, or with its headers rewritten), or
+    /// refuses it with the status to answer.
+    fn admit<Body: Send + 'static>(
+        &self,
+        request: http::Request<Body>,
+    ) -> impl Future<Output = Result<http::Request<Body>, Status>> + Send;
 }
 
 /// The tower layer of a [`Gate`].
@@ -67,18 +71,16 @@ where
         self.inner.poll_ready(context)
     }
 
-    fn call(&mut self, mut request: http::Request<RequestBody>) -> Self::Future {
-        match self.gate.admit(&mut request) {
-            Ok(()) => {
-                // The ready service is the one to call; a clone stays for the next call.
-                let ready = self.inner.clone();
-                let mut inner = std::mem::replace(&mut self.inner, ready);
-                Box::pin(inner.call(request))
+    fn call(&mut self, request: http::Request<RequestBody>) -> Self::Future {
+        // The ready service is the one to call; a clone stays for the next call.
+        let ready = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, ready);
+        let gate = self.gate.clone();
+        Box::pin(async move {
+            match gate.admit(request).await {
+                Ok(request) => inner.call(request).await,
+                Err(status) => Ok(status.into_http()),
             }
-            Err(status) => {
-                let response = status.into_http();
-                Box::pin(async move { Ok(response) })
-            }
-        }
+        })
     }
 }

@@ -28,6 +28,7 @@
 //! With neither configured a service does not start.
 
 pub mod authentication;
+pub mod revocation;
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -86,9 +87,21 @@ pub struct MutualTls {
     tokens: Option<TokenVerifier>,
     /// The business clock from the settings.
     clock: Arc<dyn Clock>,
-    /// The EDS roots citizens' authentication keys must chain to, and the
-    /// clock their signatures are judged by.
-    eds_trust: OnceLock<(TrustAnchors, Arc<dyn Clock>)>,
+    /// What citizens' EDS authentication is checked against.
+    eds_trust: OnceLock<CitizenEds>,
+}
+
+/// What citizens' EDS authentication is checked against: the roots their
+/// keys must chain to, the clock their signatures are judged by, and the
+/// certification centre that says whether their certificate is revoked.
+#[derive(Debug)]
+pub struct CitizenEds {
+    /// The trusted roots.
+    pub anchors: TrustAnchors,
+    /// The business clock.
+    pub clock: Arc<dyn Clock>,
+    /// The revocation check.
+    pub revocation: revocation::RevocationChecker,
 }
 
 impl std::fmt::Debug for MutualTls {
@@ -98,7 +111,7 @@ impl std::fmt::Debug for MutualTls {
             .field("tokens", &self.tokens)
             .field(
                 "eds_trust",
-                &self.eds_trust.get().map(|(anchors, _)| anchors.len()),
+                &self.eds_trust.get().map(|trust| trust.anchors.len()),
             )
             .finish_non_exhaustive()
     }
@@ -196,12 +209,22 @@ impl Security {
 
     /// Lets citizens authenticate with EDS keys that chain to `anchors`,
     /// judged at the time `clock` gives (the service's business clock, as
-    /// signatures on documents are; the settings' business clock when `None`).
-    /// The first call wins; the insecure mode ignores it.
-    pub fn trust_citizen_eds(&self, anchors: TrustAnchors, clock: Option<Arc<dyn Clock>>) {
+    /// signatures on documents are; the settings' business clock when `None`),
+    /// whose certificates `revocation` finds not revoked. The first call wins;
+    /// the insecure mode ignores it.
+    pub fn trust_citizen_eds(
+        &self,
+        anchors: TrustAnchors,
+        clock: Option<Arc<dyn Clock>>,
+        revocation: revocation::RevocationChecker,
+    ) {
         if let Self::MutualTls(tls) = self {
             let clock = clock.unwrap_or_else(|| Arc::clone(&tls.clock));
-            let _ = tls.eds_trust.set((anchors, clock));
+            let _ = tls.eds_trust.set(CitizenEds {
+                anchors,
+                clock,
+                revocation,
+            });
         }
     }
 

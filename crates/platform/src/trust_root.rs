@@ -74,7 +74,11 @@ pub async fn trust_citizen_eds_from_centre(
         wait: CITIZEN_EDS_ROOT_WAIT,
     };
     let anchors = load_trust_anchors(&source, centre, service, call_timeout).await?;
-    security.trust_citizen_eds(anchors, clock);
+    security.trust_citizen_eds(
+        anchors,
+        clock,
+        crate::security::revocation::RevocationChecker::new(centre.clone(), service, call_timeout),
+    );
     Ok(())
 }
 

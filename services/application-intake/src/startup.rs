@@ -10,6 +10,7 @@ use anyhow::Context;
 use housing_platform::audit::{AuditTrailService, Auditor};
 use housing_platform::limits::Limits;
 use housing_platform::security::Security;
+use housing_platform::security::revocation::RevocationChecker;
 use housing_platform::server;
 use housing_platform::trust_root::load_trust_anchors;
 use housing_proto::housing::audit::v1::audit_service_server;
@@ -91,9 +92,15 @@ impl Application {
         )
         .await?;
         // Citizens authenticate with EDS keys of the same root, by the same clock.
-        settings
-            .security
-            .trust_citizen_eds(trust_anchors.clone(), Some(Arc::clone(&settings.clock)));
+        settings.security.trust_citizen_eds(
+            trust_anchors.clone(),
+            Some(Arc::clone(&settings.clock)),
+            RevocationChecker::new(
+                peers.certification_centre.clone(),
+                crate::SERVICE,
+                peers.call_timeout,
+            ),
+        );
 
         let store = IntakeStore::new(database.clone());
         let outbox_written = Arc::new(Notify::new());

@@ -10,9 +10,11 @@
 //! `authorization` header is removed once checked: no handler sees a credential.
 
 use base64::Engine;
-use chrono::{TimeDelta, Utc};
+use std::future::Future;
+
+use chrono::{DateTime, TimeDelta, Utc};
 use der::Decode;
-use housing_eds::KeyPurpose;
+use housing_eds::{KeyPurpose, TrustAnchors, VerifiedSignature};
 use tonic::Status;
 use tonic::metadata::MetadataMap;
 use tonic::transport::server::{TcpConnectInfo, TlsConnectInfo};
@@ -59,7 +61,7 @@ fn const_oid_common_name() -> der::asn1::ObjectIdentifier {
 }
 
 /// Establishes the caller of a call in the mutual-TLS mode.
-pub fn authenticate(
+pub async fn authenticate(
     tls: &MutualTls,
     peer_certificate: Option<&[u8]>,
     metadata: &MetadataMap,
@@ -97,7 +99,7 @@ pub fn authenticate(
             .map_err(|error| unauthenticated(&error.to_string()));
     }
     if let Some(signature) = strip_scheme(credential, "EDS") {
-        return citizen(tls, signature);
+        return citizen(tls, signature).await;
     }
     Err(unauthenticated(
         "the authorization scheme is neither Bearer nor EDS",
@@ -109,16 +111,33 @@ fn strip_scheme<'a>(credential: &'a str, scheme: &str) -> Option<&'a str> {
     given.eq_ignore_ascii_case(scheme).then(|| rest.trim())
 }
 
-fn citizen(tls: &MutualTls, signature_base64: &str) -> Result<Caller, ServiceError> {
-    let Some((anchors, clock)) = tls.eds_trust.get() else {
+async fn citizen(tls: &MutualTls, signature_base64: &str) -> Result<Caller, ServiceError> {
+    let Some(trust) = tls.eds_trust.get() else {
         return Err(unauthenticated(
             "this service does not accept EDS authentication",
         ));
     };
+    let now = trust.clock.now();
+    let verified = verify_citizen_signature(&trust.anchors, signature_base64, now)?;
+    trust
+        .revocation
+        .check(&verified.certificate_serial().to_string(), now)
+        .await?;
+    Ok(Caller::citizen(verified.signer_iin()))
+}
+
+/// The cryptographic checks of a citizen's EDS authentication (the
+/// `authorization: EDS` value without its scheme) at `now`: the signature of
+/// [`EDS_AUTHENTICATION_STATEMENT`] chains to `anchors`, is made with an
+/// authentication key, and is fresh. Revocation is asked of the centre after.
+pub fn verify_citizen_signature(
+    anchors: &TrustAnchors,
+    signature_base64: &str,
+    now: DateTime<Utc>,
+) -> Result<VerifiedSignature, ServiceError> {
     let signature = base64::engine::general_purpose::STANDARD
         .decode(signature_base64)
         .map_err(|_| unauthenticated("the EDS signature is not base64"))?;
-    let now = clock.now();
     let verified =
         housing_eds::verify_detached(EDS_AUTHENTICATION_STATEMENT, &signature, anchors, now)
             .map_err(|error| unauthenticated(&format!("the EDS signature: {error}")))?;
@@ -133,7 +152,7 @@ fn citizen(tls: &MutualTls, signature_base64: &str) -> Result<Caller, ServiceErr
             "the EDS authentication signature is too old: sign the statement again",
         ));
     }
-    Ok(Caller::citizen(verified.signer_iin()))
+    Ok(verified)
 }
 
 fn unauthenticated(message: &str) -> ServiceError {
@@ -158,42 +177,42 @@ impl AuthenticationLayer {
 }
 
 impl Gate for AuthenticationLayer {
-    fn admit<Body>(&self, request: &mut http::Request<Body>) -> Result<(), Status> {
-        let Security::MutualTls(tls) = &self.security else {
-            // The insecure mode: identities as declared.
-            return Ok(());
-        };
-        let peer_certificates = request
-            .extensions()
-            .get::<TlsConnectInfo<TcpConnectInfo>>()
-            .and_then(TlsConnectInfo::peer_certs);
-        let metadata = MetadataMap::from_headers(request.headers().clone());
-        let established = authenticate(
-            tls,
-            peer_certificates
-                .as_ref()
-                .and_then(|certificates| certificates.first())
-                .map(|certificate| certificate.as_ref()),
-            &metadata,
-        );
-        let headers = request.headers_mut();
-        for key in [ROLE_KEY, ID_KEY, IIN_KEY, "authorization"] {
-            headers.remove(key);
-        }
-        match established {
-            Ok(caller) => {
-                let mut metadata = MetadataMap::new();
-                caller.write_identity(&mut metadata);
-                headers.extend(metadata.into_headers());
-                Ok(())
+    fn admit<Body: Send + 'static>(
+        &self,
+        mut request: http::Request<Body>,
+    ) -> impl Future<Output = Result<http::Request<Body>, Status>> + Send {
+        let security = self.security.clone();
+        async move {
+            let Security::MutualTls(tls) = &security else {
+                // The insecure mode: identities as declared.
+                return Ok(request);
+            };
+            let peer_certificate = request
+                .extensions()
+                .get::<TlsConnectInfo<TcpConnectInfo>>()
+                .and_then(TlsConnectInfo::peer_certs)
+                .and_then(|certificates| certificates.first().map(|first| first.to_vec()));
+            let metadata = MetadataMap::from_headers(request.headers().clone());
+            let established = authenticate(tls, peer_certificate.as_deref(), &metadata).await;
+            let headers = request.headers_mut();
+            for key in [ROLE_KEY, ID_KEY, IIN_KEY, "authorization"] {
+                headers.remove(key);
             }
-            Err(error) => {
-                tracing::info!(
-                    rpc.method = request.uri().path(),
-                    error = %error,
-                    "call refused: the caller is not authenticated"
-                );
-                Err(Status::from(error))
+            match established {
+                Ok(caller) => {
+                    let mut metadata = MetadataMap::new();
+                    caller.write_identity(&mut metadata);
+                    headers.extend(metadata.into_headers());
+                    Ok(request)
+                }
+                Err(error) => {
+                    tracing::info!(
+                        rpc.method = request.uri().path(),
+                        error = %error,
+                        "call refused: the caller is not authenticated"
+                    );
+                    Err(Status::from(error))
+                }
             }
         }
     }
