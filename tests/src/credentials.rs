@@ -19,12 +19,14 @@ use chrono::{DateTime, TimeDelta, Utc};
 use housing_platform::caller::{Caller, Role};
 use housing_platform::dev_pki::{DevPki, SUITE_SYSTEMS};
 use housing_platform::security::authentication::eds_authorization;
+use housing_platform::security::{Security, dev_pki_variables};
+use housing_platform::settings::Variables;
 use housing_platform::tokens::{DEFAULT_ISSUER, TokenIssuer};
 use housing_proto::housing::registry::v1 as registry;
 use housing_proto::housing::registry::v1::certification_centre_service_client::CertificationCentreServiceClient;
 use tokio::sync::Mutex;
 use tonic::metadata::{MetadataMap, MetadataValue};
-use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
+use tonic::transport::{Channel, Endpoint};
 
 /// The name of the harness's own client certificate.
 pub const HARNESS_SYSTEM: &str = "e2e-tests";
@@ -59,7 +61,8 @@ type AuthenticationKey = (Vec<u8>, Vec<u8>);
 #[derive(Clone)]
 pub struct Credentials {
     directory: PathBuf,
-    tls: ClientTlsConfig,
+    /// The harness's side of mutual TLS: its `e2e-tests` certificate.
+    security: Security,
     tokens: TokenIssuer,
     citizens: Arc<Mutex<HashMap<String, AuthenticationKey>>>,
 }
@@ -80,16 +83,14 @@ impl Credentials {
             std::fs::read(directory.join(name))
                 .with_context(|| format!("cannot read {name} of the development PKI"))
         };
-        let tls = ClientTlsConfig::new()
-            .ca_certificate(Certificate::from_pem(read("ca.pem")?))
-            .identity(Identity::from_pem(
-                read(&format!("{HARNESS_SYSTEM}.pem"))?,
-                read(&format!("{HARNESS_SYSTEM}.key"))?,
-            ));
+        let variables: Variables = dev_pki_variables(directory, HARNESS_SYSTEM)
+            .into_iter()
+            .collect();
+        let security = Security::from_variables(&variables)?;
         let tokens = TokenIssuer::new(&read("token-signing.key")?, DEFAULT_ISSUER)?;
         Ok(Self {
             directory: directory.to_owned(),
-            tls,
+            security,
             tokens,
             citizens: Arc::new(Mutex::new(HashMap::new())),
         })
@@ -102,10 +103,9 @@ impl Credentials {
 
     /// An endpoint to a service on `address` over mutual TLS.
     pub fn endpoint(&self, address: std::net::SocketAddr) -> Endpoint {
-        Endpoint::from_shared(format!("https://{address}"))
-            .expect("a loopback endpoint")
-            .tls_config(self.tls.clone().domain_name(address.ip().to_string()))
-            .expect("a TLS configuration")
+        self.security
+            .endpoint(&format!("https://{address}"))
+            .expect("a loopback endpoint over mutual TLS")
     }
 
     /// A staff member's bearer token.

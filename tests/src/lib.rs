@@ -223,11 +223,10 @@ where
         Some(credentials) => pairs
             .into_iter()
             .map(|(name, value)| (name.into(), value.into()))
-            .chain(
-                housing_platform::security::dev_pki_variables(credentials.directory(), system)
-                    .into_iter()
-                    .map(|(name, path)| (name.to_owned(), path.display().to_string())),
-            )
+            .chain(housing_platform::security::dev_pki_variables(
+                credentials.directory(),
+                system,
+            ))
             .collect(),
     }
 }

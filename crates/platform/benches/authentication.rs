@@ -85,7 +85,7 @@ fn fixture() -> Fixture {
             .parse()
             .expect("ascii"),
     );
-    let system_certificate_der = pem_to_der(&system.certificate_pem);
+    let system_certificate_der = system.certificate_der.clone();
     Fixture {
         security,
         anchors: authority.trust_anchors().clone(),
@@ -93,15 +93,6 @@ fn fixture() -> Fixture {
         staff,
         citizen,
     }
-}
-
-/// The DER inside one PEM certificate.
-fn pem_to_der(pem: &str) -> Vec<u8> {
-    let body: String = pem
-        .lines()
-        .filter(|line| !line.starts_with("-----"))
-        .collect();
-    base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body).expect("base64")
 }
 
 fn run(bencher: divan::Bencher, pick: fn(&Fixture) -> &MetadataMap) {

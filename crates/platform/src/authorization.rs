@@ -358,34 +358,34 @@ pub struct AuthorizationLayer;
 impl Gate for AuthorizationLayer {
     fn admit<Body: Send + 'static>(
         &self,
-        request: http::Request<Body>,
+        mut request: http::Request<Body>,
     ) -> impl Future<Output = Result<http::Request<Body>, Status>> + Send {
-        std::future::ready(check(&request).map(|()| request))
+        // The headers are lent to the check, not copied.
+        let metadata = MetadataMap::from_headers(std::mem::take(request.headers_mut()));
+        let verdict = check(request.uri().path(), &metadata);
+        *request.headers_mut() = metadata.into_headers();
+        std::future::ready(verdict.map(|()| request))
     }
 }
 
-/// The table's verdict on a call.
-fn check<Body>(request: &http::Request<Body>) -> Result<(), Status> {
-    {
-        let metadata = MetadataMap::from_headers(request.headers().clone());
-        let method = request.uri().path();
-        authorize(method, &metadata).map_err(|error| {
-            // The role as established (never an IIN or an id): enough to tell a
-            // misconfigured client from a probe.
-            let role = metadata
-                .get(ROLE_KEY)
-                .and_then(|value| value.to_str().ok())
-                .and_then(|text| Role::parse(text.trim()))
-                .map_or("none", Role::as_str);
-            tracing::info!(
-                rpc.method = method,
-                caller_role = role,
-                error = %error,
-                "call refused by the authorization table"
-            );
-            Status::from(error)
-        })
-    }
+/// The table's verdict on a call of `method` with `metadata`.
+fn check(method: &str, metadata: &MetadataMap) -> Result<(), Status> {
+    authorize(method, metadata).map_err(|error| {
+        // The role as established (never an IIN or an id): enough to tell a
+        // misconfigured client from a probe.
+        let role = metadata
+            .get(ROLE_KEY)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|text| Role::parse(text.trim()))
+            .map_or("none", Role::as_str);
+        tracing::info!(
+            rpc.method = method,
+            caller_role = role,
+            error = %error,
+            "call refused by the authorization table"
+        );
+        Status::from(error)
+    })
 }
 
 #[cfg(test)]

@@ -46,6 +46,8 @@ pub struct SystemCertificate {
     pub name: String,
     /// The certificate, PEM.
     pub certificate_pem: String,
+    /// The same certificate, DER (what a TLS peer presents).
+    pub certificate_der: Vec<u8>,
     /// The private key (PKCS#8), PEM. Secret.
     pub private_key_pem: String,
 }
@@ -124,6 +126,7 @@ impl DevPki {
             certificates.push(SystemCertificate {
                 name: (*system).to_owned(),
                 certificate_pem: certificate.pem(),
+                certificate_der: certificate.der().to_vec(),
                 private_key_pem: key.serialize_pem(),
             });
         }

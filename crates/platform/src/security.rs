@@ -31,7 +31,7 @@ pub mod authentication;
 pub mod revocation;
 
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -343,24 +343,27 @@ where
         .collect()
 }
 
-/// The paths of a directory written by [`crate::dev_pki::DevPki::write_to`]
-/// as the settings of `system`: its certificate, key, the CA and the token key.
-pub fn dev_pki_variables(directory: &Path, system: &str) -> Vec<(&'static str, PathBuf)> {
-    vec![
-        (
-            TLS_CERT_FILE_VARIABLE,
-            directory.join(format!("{system}.pem")),
-        ),
-        (
-            TLS_KEY_FILE_VARIABLE,
-            directory.join(format!("{system}.key")),
-        ),
-        (TLS_CA_FILE_VARIABLE, directory.join("ca.pem")),
+/// The settings of `system` whose files are in a directory written by
+/// [`crate::dev_pki::DevPki::write_to`]: its certificate, key, the CA and the
+/// token key, as (variable, path) pairs ready to join a service's variables.
+pub fn dev_pki_variables(directory: &Path, system: &str) -> Vec<(String, String)> {
+    [
+        (TLS_CERT_FILE_VARIABLE, format!("{system}.pem")),
+        (TLS_KEY_FILE_VARIABLE, format!("{system}.key")),
+        (TLS_CA_FILE_VARIABLE, "ca.pem".to_owned()),
         (
             TOKEN_PUBLIC_KEY_FILE_VARIABLE,
-            directory.join("token-signing.pub.pem"),
+            "token-signing.pub.pem".to_owned(),
         ),
     ]
+    .into_iter()
+    .map(|(variable, file)| {
+        (
+            variable.to_owned(),
+            directory.join(file).display().to_string(),
+        )
+    })
+    .collect()
 }
 
 #[cfg(test)]
@@ -430,7 +433,6 @@ mod tests {
             .expect("written");
         let variables: Variables = dev_pki_variables(directory.path(), "notification")
             .into_iter()
-            .map(|(name, path)| (name, path.display().to_string()))
             .collect();
         let security = Security::from_variables(&variables).expect("secure mode");
         assert!(!security.is_insecure());

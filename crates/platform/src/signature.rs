@@ -76,21 +76,15 @@ impl SignatureVerifier {
         verified: &VerifiedSignature,
         received_at: DateTime<Utc>,
     ) -> Result<RevocationStatus, ServiceError> {
-        let mut request = tonic::Request::new(CheckCertificateStatusRequest {
-            serial_number: verified.certificate_serial().to_string(),
-            at_time: Some(prost_types::Timestamp {
-                seconds: received_at.timestamp(),
-                nanos: i32::try_from(received_at.timestamp_subsec_nanos()).unwrap_or(0),
-            }),
-        });
-        Caller::system(self.service).attach(request.metadata_mut());
-        request.set_timeout(self.call_timeout);
-        let answer = self
-            .centre
-            .clone()
-            .check_certificate_status(request)
-            .await
-            .map_err(|status| {
+        let answer = ask_certificate_status(
+            &self.centre,
+            self.service,
+            self.call_timeout,
+            verified.certificate_serial().to_string(),
+            received_at,
+        )
+        .await
+        .map_err(|status| {
                 tracing::warn!(
                     code = ?status.code(),
                     certificate_serial = %verified.certificate_serial(),
@@ -101,9 +95,8 @@ impl SignatureVerifier {
                     message: "the certification centre cannot confirm the certificate's status now; retry later"
                         .to_owned(),
                 }
-            })?
-            .into_inner();
-        Ok(match answer.status() {
+            })?;
+        Ok(match answer {
             CertificateStatus::Good => RevocationStatus::Good,
             CertificateStatus::Revoked => RevocationStatus::Revoked,
             CertificateStatus::Unknown | CertificateStatus::Unspecified => {
@@ -122,6 +115,34 @@ impl SignatureVerifier {
             ),
         }
     }
+}
+
+/// Asks the certification centre, as the system `service` within
+/// `call_timeout`, for the status of the certificate `serial` at `at`:
+/// signed documents' signers here, citizens' authentication certificates in
+/// [`crate::security::revocation`].
+pub(crate) async fn ask_certificate_status(
+    centre: &CertificationCentreServiceClient<Channel>,
+    service: &str,
+    call_timeout: Duration,
+    serial: String,
+    at: DateTime<Utc>,
+) -> Result<CertificateStatus, tonic::Status> {
+    let mut request = tonic::Request::new(CheckCertificateStatusRequest {
+        serial_number: serial,
+        at_time: Some(prost_types::Timestamp {
+            seconds: at.timestamp(),
+            nanos: i32::try_from(at.timestamp_subsec_nanos()).unwrap_or(0),
+        }),
+    });
+    Caller::system(service).attach(request.metadata_mut());
+    request.set_timeout(call_timeout);
+    Ok(centre
+        .clone()
+        .check_certificate_status(request)
+        .await?
+        .into_inner()
+        .status())
 }
 
 /// The verifier's own words, which name no person; a tampered form gets a

@@ -88,16 +88,9 @@ fn fixture() -> &'static Fixture {
             .expect("a token");
         let eds = eds_authorization(&person.certificate_der, &person.private_key_pkcs8_der, now)
             .expect("a signature");
-        let body: String = system
-            .certificate_pem
-            .lines()
-            .filter(|line| !line.starts_with("-----"))
-            .collect();
-        let system_der =
-            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, body).expect("DER");
         Fixture {
             security,
-            system_der,
+            system_der: system.certificate_der.clone(),
             token,
             eds,
             runtime,

@@ -308,11 +308,7 @@ fn service_variables(environment: &Variables, service: &str) -> Variables {
         .filter(|(name, _)| name != PKI_DIR_VARIABLE)
         .collect();
     match pki {
-        Some(directory) => variables.extend(
-            security::dev_pki_variables(&directory, service)
-                .into_iter()
-                .map(|(name, path)| (name.to_owned(), path.display().to_string())),
-        ),
+        Some(directory) => variables.extend(security::dev_pki_variables(&directory, service)),
         None if !chosen => variables.push((
             security::INSECURE_LOOPBACK_VARIABLE.to_owned(),
             "true".to_owned(),
@@ -328,17 +324,10 @@ fn client_security(environment: &Variables) -> anyhow::Result<security::Security
     let Some(directory) = environment.get(PKI_DIR_VARIABLE).map(PathBuf::from) else {
         return Ok(security::Security::InsecureLoopback);
     };
-    let read = |name: &str| {
-        std::fs::read(directory.join(name))
-            .with_context(|| format!("cannot read {name} in {}", directory.display()))
-    };
-    Ok(security::Security::mutual_tls(
-        &read("operator-console.pem")?,
-        &read("operator-console.key")?,
-        &read("ca.pem")?,
-        None,
-        std::sync::Arc::new(housing_platform::clock::SystemClock),
-    ))
+    let variables: Variables = security::dev_pki_variables(&directory, "operator-console")
+        .into_iter()
+        .collect();
+    Ok(security::Security::from_variables(&variables)?)
 }
 
 async fn bind(service: &str, address: &str) -> anyhow::Result<TcpListener> {

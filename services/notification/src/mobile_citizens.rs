@@ -59,16 +59,21 @@ pub struct MobileCitizenDirectory {
 }
 
 impl MobileCitizenDirectory {
-    /// A directory over the gateway at `settings.address`; connects on first use.
-    pub fn new(settings: &RegistrySettings, security: &Security) -> anyhow::Result<Self> {
-        let channel = security
+    /// The channel to the gateway at `settings.address`, connected on first
+    /// use: the directory's, and the certification centre's (the same server).
+    pub fn channel(settings: &RegistrySettings, security: &Security) -> anyhow::Result<Channel> {
+        Ok(security
             .endpoint(&settings.address)?
             .connect_timeout(settings.timeout)
-            .connect_lazy();
-        Ok(Self {
+            .connect_lazy())
+    }
+
+    /// A directory over `channel` ([`MobileCitizenDirectory::channel`]).
+    pub fn new(channel: Channel, settings: &RegistrySettings) -> Self {
+        Self {
             client: RegistryGatewayServiceClient::new(channel),
             timeout: settings.timeout,
-        })
+        }
     }
 
     /// Asks about `recipient` as of today (Asia/Almaty), on behalf of

@@ -84,18 +84,15 @@ impl Application {
         let store = NotificationStore::new(database.clone());
         let catalogue =
             Arc::new(TemplateCatalogue::embedded().context("the embedded templates are invalid")?);
-        let directory = MobileCitizenDirectory::new(&settings.registry, &settings.security)
-            .context("cannot set up the registry-gateway client")?;
+        let registry_channel =
+            MobileCitizenDirectory::channel(&settings.registry, &settings.security)
+                .context("cannot set up the registry-gateway client")?;
+        let directory = MobileCitizenDirectory::new(registry_channel.clone(), &settings.registry);
         // Citizens read their notices: in the mutual-TLS mode they
         // authenticate with their EDS, whose root the certification centre gives.
         housing_platform::trust_root::trust_citizen_eds_from_centre(
             &settings.security,
-            &CertificationCentreServiceClient::new(
-                settings
-                    .security
-                    .endpoint(&settings.registry.address)?
-                    .connect_lazy(),
-            ),
+            &CertificationCentreServiceClient::new(registry_channel),
             crate::SERVICE,
             settings.registry.timeout,
             None,

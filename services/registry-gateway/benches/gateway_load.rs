@@ -16,7 +16,7 @@
 use std::time::{Duration, Instant};
 
 use housing_platform::dev_pki::DevPki;
-use housing_platform::security::{INSECURE_LOOPBACK_VARIABLE, Security, dev_pki_variables};
+use housing_platform::security::{Security, dev_pki_variables, insecure_loopback};
 use housing_proto::housing::registry::v1 as pb;
 use housing_proto::housing::registry::v1::registry_gateway_service_client::RegistryGatewayServiceClient;
 use housing_storage::testing::TestDatabase;
@@ -89,7 +89,7 @@ async fn run() -> anyhow::Result<()> {
     }
     for (name, database) in backends {
         println!("\n== {name}");
-        let mut variables = vec![
+        let variables = [
             ("HOUSING_LISTEN_ADDRESS", "127.0.0.1:0".to_owned()),
             ("HOUSING_REGISTRY_DATABASE_URL", database.url.clone()),
             (
@@ -101,16 +101,15 @@ async fn run() -> anyhow::Result<()> {
             ("HOUSING_GRPC_RATE_LIMIT_PER_MINUTE", u32::MAX.to_string()),
             ("HOUSING_GRPC_RATE_LIMIT_BURST", u32::MAX.to_string()),
         ];
-        if mutual_tls {
-            variables.extend(
-                dev_pki_variables(&pki, registry_gateway::SERVICE)
-                    .into_iter()
-                    .map(|(name, path)| (name, path.display().to_string())),
-            );
+        let settings = Settings::from_variables(if mutual_tls {
+            variables
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .chain(dev_pki_variables(&pki, registry_gateway::SERVICE))
+                .collect()
         } else {
-            variables.push((INSECURE_LOOPBACK_VARIABLE, "true".to_owned()));
-        }
-        let settings = Settings::from_variables(variables)?;
+            insecure_loopback(variables)
+        })?;
         let application = Application::build(settings).await?;
         if let Some(load) = application.fixtures().first() {
             println!(

@@ -192,19 +192,18 @@ impl Gate for AuthenticationLayer {
                 .get::<TlsConnectInfo<TcpConnectInfo>>()
                 .and_then(TlsConnectInfo::peer_certs)
                 .and_then(|certificates| certificates.first().map(|first| first.to_vec()));
-            let metadata = MetadataMap::from_headers(request.headers().clone());
+            // The headers are lent to the check and rewritten, not copied.
+            let mut metadata = MetadataMap::from_headers(std::mem::take(request.headers_mut()));
             let established = authenticate(tls, peer_certificate.as_deref(), &metadata).await;
-            let headers = request.headers_mut();
             for key in [ROLE_KEY, ID_KEY, IIN_KEY, "authorization"] {
-                headers.remove(key);
+                metadata.remove(key);
             }
+            if let Ok(caller) = &established {
+                caller.write_identity(&mut metadata);
+            }
+            *request.headers_mut() = metadata.into_headers();
             match established {
-                Ok(caller) => {
-                    let mut metadata = MetadataMap::new();
-                    caller.write_identity(&mut metadata);
-                    headers.extend(metadata.into_headers());
-                    Ok(request)
-                }
+                Ok(_) => Ok(request),
                 Err(error) => {
                     tracing::info!(
                         rpc.method = request.uri().path(),

@@ -10,11 +10,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use housing_proto::housing::registry::v1::CertificateStatus;
 use housing_proto::housing::registry::v1::certification_centre_service_client::CertificationCentreServiceClient;
-use housing_proto::housing::registry::v1::{CertificateStatus, CheckCertificateStatusRequest};
 use tonic::transport::Channel;
 
-use crate::caller::Caller;
 use crate::error::{ErrorReason, Reason, ServiceError};
 
 /// How long a certificate found good is taken as good.
@@ -59,34 +58,27 @@ impl RevocationChecker {
         if remembered {
             return Ok(());
         }
-        let mut request = tonic::Request::new(CheckCertificateStatusRequest {
-            serial_number: serial.to_owned(),
-            at_time: Some(prost_types::Timestamp {
-                seconds: at.timestamp(),
-                nanos: 0,
-            }),
-        });
-        Caller::system(self.service.clone()).attach(request.metadata_mut());
-        request.set_timeout(self.call_timeout);
-        let answer = self
-            .centre
-            .clone()
-            .check_certificate_status(request)
-            .await
-            .map_err(|status| {
-                tracing::warn!(
-                    code = ?status.code(),
-                    "the certification centre did not answer an authentication certificate's status"
-                );
-                ServiceError::Unavailable {
-                    reason: Reason::Unavailable,
-                    message: "the certification centre cannot confirm the authentication \
+        let answer = crate::signature::ask_certificate_status(
+            &self.centre,
+            &self.service,
+            self.call_timeout,
+            serial.to_owned(),
+            at,
+        )
+        .await
+        .map_err(|status| {
+            tracing::warn!(
+                code = ?status.code(),
+                "the certification centre did not answer an authentication certificate's status"
+            );
+            ServiceError::Unavailable {
+                reason: Reason::Unavailable,
+                message: "the certification centre cannot confirm the authentication \
                               certificate's status now; retry later"
-                        .to_owned(),
-                }
-            })?
-            .into_inner();
-        match answer.status() {
+                    .to_owned(),
+            }
+        })?;
+        match answer {
             CertificateStatus::Good => {
                 let mut good = self.good.lock().unwrap_or_else(PoisonError::into_inner);
                 if good.len() >= REMEMBERED {
