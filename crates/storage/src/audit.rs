@@ -25,8 +25,10 @@
 //! ```
 //!
 //! Length prefixes make the encoding unambiguous. Entries are appended by one
-//! writer per process (a lock), and a second process appending at the same
-//! moment loses the unique sequence and retries on the new head, so the chain
+//! writer per process (a lock) and, across processes, one at a time: SQLite's
+//! write lock (`BEGIN IMMEDIATE`) or a PostgreSQL advisory transaction lock is
+//! taken before the head is read. Should two appenders still meet, the unique
+//! sequence refuses the second, which retries on the new head, so the chain
 //! never forks.
 
 use std::sync::Arc;
@@ -48,6 +50,9 @@ pub const MAX_PAGE_SIZE: i64 = 500;
 const VERIFY_BATCH: i64 = 1_000;
 /// Appends retried after losing the sequence to another process.
 const APPEND_ATTEMPTS: usize = 8;
+/// The PostgreSQL advisory lock appenders take ("AUDITLOG" in ASCII); it is
+/// per database, and each service has its own.
+const APPEND_LOCK_KEY: i64 = 0x4155_4449_544C_4F47;
 
 /// What was done with the person's data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -299,9 +304,19 @@ impl AuditLog {
     async fn try_append(&self, drafts: &[AuditDraft]) -> Result<Vec<AuditEntry>, StorageError> {
         // SQLite: take the write lock before reading the head, so that another
         // writer waits for it (busy_timeout) instead of invalidating the read.
+        // PostgreSQL: writers of every process queue on one transaction-scoped
+        // advisory lock, so that under contention they wait their turn rather
+        // than lose the sequence again and again.
         let mut transaction = match self.database.backend() {
             crate::Backend::Sqlite => self.database.pool().begin_with("BEGIN IMMEDIATE").await?,
-            crate::Backend::Postgres => self.database.pool().begin().await?,
+            crate::Backend::Postgres => {
+                let mut transaction = self.database.pool().begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(APPEND_LOCK_KEY)
+                    .execute(&mut *transaction)
+                    .await?;
+                transaction
+            }
         };
         let head: Option<(i64, String)> = sqlx::query_as(
             "SELECT sequence, entry_hash FROM audit_log ORDER BY sequence DESC LIMIT 1",

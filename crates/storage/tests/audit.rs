@@ -148,21 +148,27 @@ async fn lists_filter_and_page(test_database: &TestDatabase) {
 }
 
 async fn concurrent_appends_never_fork_the_chain(test_database: &TestDatabase) {
-    // Two handles on two pools, as two replicas of a service would have.
-    let other = Database::connect(
-        &test_database.url,
-        &MIGRATIONS,
-        &housing_storage::PoolSettings::default(),
-    )
-    .await
-    .expect("a second pool");
-    let logs = [
-        AuditLog::new(test_database.database.clone()),
-        AuditLog::new(other.clone()),
-    ];
+    // Four handles on four pools, as four replicas of a service would have,
+    // all appending at once: every append lands, none is refused for losing
+    // the race, and the chain stays one line.
+    const REPLICAS: usize = 4;
+    const APPENDS: i64 = 160;
+    let mut logs = vec![AuditLog::new(test_database.database.clone())];
+    let mut others = Vec::new();
+    for _ in 1..REPLICAS {
+        let other = Database::connect(
+            &test_database.url,
+            &MIGRATIONS,
+            &housing_storage::PoolSettings::default(),
+        )
+        .await
+        .expect("another pool");
+        logs.push(AuditLog::new(other.clone()));
+        others.push(other);
+    }
     let mut appends = tokio::task::JoinSet::new();
-    for index in 0..40_i64 {
-        let log = logs[usize::try_from(index % 2).expect("small")].clone();
+    for index in 0..APPENDS {
+        let log = logs[usize::try_from(index).expect("small") % REPLICAS].clone();
         appends.spawn(async move {
             log.append(read("operator-1", &[APPLICANT], "applications/1", index))
                 .await
@@ -173,10 +179,12 @@ async fn concurrent_appends_never_fork_the_chain(test_database: &TestDatabase) {
         sequences.push(appended.expect("no panic").expect("appended").sequence);
     }
     sequences.sort_unstable();
-    assert_eq!(sequences, (1..=40).collect::<Vec<_>>());
+    assert_eq!(sequences, (1..=APPENDS).collect::<Vec<_>>());
     let verified = logs[0].verify().await.expect("verify");
-    assert_eq!((verified.entries, verified.intact()), (40, true));
-    other.close().await;
+    assert_eq!((verified.entries, verified.intact()), (APPENDS, true));
+    for other in others {
+        other.close().await;
+    }
 }
 
 async fn the_database_refuses_to_rewrite_or_delete_an_entry(test_database: &TestDatabase) {
