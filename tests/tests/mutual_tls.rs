@@ -11,8 +11,10 @@ use housing_e2e_tests::credentials::write_dev_pki;
 use housing_e2e_tests::demo::{self, application_of, file_and_check};
 use housing_e2e_tests::{Suite, SuiteOptions, spawn_suite};
 use housing_platform::caller::Role;
-use housing_platform::security::authentication::eds_authorization;
+use housing_platform::security::authentication::{eds_authorization, eds_staff_authorization};
 use housing_platform::tokens::{DEFAULT_ISSUER, TokenIssuer};
+use housing_proto::housing::audit::v1 as audit;
+use housing_proto::housing::audit::v1::audit_service_client::AuditServiceClient;
 use housing_proto::housing::complaints::v1 as complaints;
 use housing_proto::housing::complaints::v1::complaints_service_client::ComplaintsServiceClient;
 use housing_proto::housing::intake::v1 as intake;
@@ -326,6 +328,131 @@ async fn a_connection_without_a_certificate_of_the_ca_is_refused() {
         health(Endpoint::from_shared(format!("http://{address}")).expect("an endpoint"))
             .await
             .is_err()
+    );
+    suite.stop().await.expect("the suite stops cleanly");
+}
+
+/// A member of staff on the development roster (`staff-roster.txt` of the
+/// development PKI) authenticates with their own EDS authentication key: the
+/// roster gives them their role and staff id, and the audit trail records the
+/// reads under that id. The same kind of signature from someone who is not on
+/// the roster, or a citizen's authentication signature, makes no one staff.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rostered_member_of_staff_authenticates_with_their_eds() {
+    let suite = secure_suite().await;
+    let filed = demo::submit(&suite, &application_of("D01"))
+        .await
+        .expect("filed");
+    let now = suite.now();
+    let timestamp = |instant: chrono::DateTime<chrono::Utc>| prost_types::Timestamp {
+        seconds: instant.timestamp(),
+        nanos: 0,
+    };
+    let mut centre = suite.certification_centre();
+    let mut authentication_key = async |iin: &str| {
+        centre
+            .issue_certificate(registry::IssueCertificateRequest {
+                iin: iin.to_owned(),
+                common_name: "DEMO STAFF".to_owned(),
+                purpose: registry::KeyPurpose::Authentication as i32,
+                not_before: Some(timestamp(now - chrono::TimeDelta::days(30))),
+                not_after: Some(timestamp(now + chrono::TimeDelta::days(300))),
+            })
+            .await
+            .expect("issued")
+            .into_inner()
+    };
+    let staff_header = |key: &registry::IssueCertificateResponse| {
+        eds_staff_authorization(
+            &key.certificate_der,
+            &key.private_key_pkcs8_der,
+            suite.now(),
+        )
+        .expect("signed")
+    };
+    let listing = |authorization: &str| {
+        let mut request = tonic::Request::new(intake::ListApplicationsRequest::default());
+        request
+            .metadata_mut()
+            .insert("authorization", authorization.parse().expect("ascii"));
+        request
+    };
+    let mut intake_client = housing_proto::housing::intake::v1::application_intake_service_client::ApplicationIntakeServiceClient::new(
+        suite.raw_channel(suite.intake_address),
+    );
+
+    // The roster's operator (750203400015 is operator-eds-1) lists every application.
+    let operator_key = authentication_key("750203400015").await;
+    let listed = intake_client
+        .list_applications(listing(&staff_header(&operator_key)))
+        .await
+        .expect("a rostered operator lists applications")
+        .into_inner();
+    assert!(
+        listed
+            .applications
+            .iter()
+            .any(|application| application.name == filed.name),
+        "the operator sees the filed application"
+    );
+
+    // The roster's auditor finds that read in the trail under the operator's staff id.
+    let auditor_key = authentication_key("840903300043").await;
+    let mut trail = AuditServiceClient::new(suite.raw_channel(suite.intake_address));
+    let mut request = tonic::Request::new(audit::ListAuditRecordsRequest {
+        caller_id: "operator-eds-1".to_owned(),
+        page_size: 50,
+        ..Default::default()
+    });
+    request.metadata_mut().insert(
+        "authorization",
+        staff_header(&auditor_key).parse().expect("ascii"),
+    );
+    let records = trail
+        .list_audit_records(request)
+        .await
+        .expect("a rostered auditor reads the trail")
+        .into_inner()
+        .records;
+    assert!(
+        records.iter().any(|record| {
+            record.case_id == filed.name
+                && record.rpc.ends_with("/ListApplications")
+                && record
+                    .caller
+                    .as_ref()
+                    .is_some_and(|caller| caller.id == "operator-eds-1")
+        }),
+        "the operator's read is recorded under their staff id: {} records",
+        records.len()
+    );
+
+    // A citizen who is not on the roster is no member of staff, whatever they sign.
+    let citizen_key = authentication_key(&application_of("D01").filer()).await;
+    let status = intake_client
+        .list_applications(listing(&staff_header(&citizen_key)))
+        .await
+        .expect_err("not on the roster");
+    assert_eq!(status.code(), Code::Unauthenticated, "{status:?}");
+    assert!(status.message().contains("staff roster"), "{status:?}");
+
+    // The operator's citizen authentication makes them a citizen, not staff:
+    // they list only what concerns them, and the filed application does not.
+    let as_citizen = eds_authorization(
+        &operator_key.certificate_der,
+        &operator_key.private_key_pkcs8_der,
+        suite.now(),
+    )
+    .expect("signed");
+    let own = intake_client
+        .list_applications(listing(&as_citizen))
+        .await
+        .expect("a citizen lists their own")
+        .into_inner();
+    assert!(
+        own.applications.is_empty(),
+        "as a citizen the operator sees {} applications",
+        own.applications.len()
     );
     suite.stop().await.expect("the suite stops cleanly");
 }

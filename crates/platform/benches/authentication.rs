@@ -45,6 +45,7 @@ fn fixture() -> Fixture {
         system.private_key_pem.as_bytes(),
         pki.ca_pem.as_bytes(),
         Some(tokens),
+        housing_platform::security::staff::StaffRoster::default(),
         Arc::new(SystemClock),
     );
     let now = Utc::now();

@@ -14,6 +14,7 @@
 //! | `<system>.pem`, `<system>.key` | a system's certificate (its name is the subject's CN; DNS names `<system>` and `localhost`, IP 127.0.0.1) and private key: `HOUSING_TLS_CERT_FILE`, `HOUSING_TLS_KEY_FILE` |
 //! | `token-signing.key` | the Ed25519 key operators' tokens are signed with (for `housing-token`) |
 //! | `token-signing.pub.pem` | its public key: `HOUSING_TOKEN_PUBLIC_KEY_FILE` of every service |
+//! | `staff-roster.txt` | [`DEVELOPMENT_STAFF_ROSTER`]: fictitious staff who may act with their EDS authentication key, `HOUSING_STAFF_ROSTER_FILE` of every service |
 //!
 //! The CA's private key is not kept: no certificate can be added later
 //! without generating the whole set again, so a leaked directory cannot mint
@@ -38,6 +39,21 @@ pub const SUITE_SYSTEMS: [&str; 5] = [
     "notification",
     "complaints",
 ];
+
+/// The name of the staff roster's file in the directory.
+pub const STAFF_ROSTER_FILE: &str = "staff-roster.txt";
+
+/// The development staff roster ([`crate::security::staff`]): one fictitious
+/// member of staff per role, whose EDS authentication keys the test
+/// certification centre issues on request.
+pub const DEVELOPMENT_STAFF_ROSTER: &str = "\
+# The development staff roster: fictitious people, one per role.
+# role            staff id            IIN
+operator          operator-eds-1      750203400015
+provider-head     provider-head-eds-1 781105500027
+complaints-body   complaints-eds-1    810712400036
+auditor           auditor-eds-1       840903300043
+";
 
 /// One system's certificate and key, PEM.
 #[derive(Clone)]
@@ -171,6 +187,7 @@ impl DevPki {
             directory.join("token-signing.pub.pem"),
             &self.token_public_key_pem,
         )?;
+        fs::write(directory.join(STAFF_ROSTER_FILE), DEVELOPMENT_STAFF_ROSTER)?;
         Ok(())
     }
 }

@@ -13,6 +13,10 @@
 //!   * a **member of staff** sends `authorization: Bearer <token>`, a token
 //!     signed by the provider's identity service ([`crate::tokens`]; the public
 //!     key is `HOUSING_TOKEN_PUBLIC_KEY_FILE`);
+//!   * a **member of staff** may instead send `authorization: EDS-Staff
+//!     <base64 CMS>`, signed with their own EDS authentication key, if the
+//!     provider's roster (`HOUSING_STAFF_ROSTER_FILE`, [`staff`]) gives their
+//!     IIN a role;
 //!   * a **citizen** sends `authorization: EDS <base64 CMS>`: a detached
 //!     signature of [`EDS_AUTHENTICATION_STATEMENT`] made with their EDS
 //!     authentication key less than [`EDS_AUTHENTICATION_FRESHNESS`] ago, whose
@@ -29,6 +33,7 @@
 
 pub mod authentication;
 pub mod revocation;
+pub mod staff;
 
 use std::net::IpAddr;
 use std::path::Path;
@@ -62,13 +67,14 @@ pub const EDS_AUTHENTICATION_STATEMENT: &[u8] =
 pub const EDS_AUTHENTICATION_FRESHNESS: Duration = Duration::from_secs(5 * 60);
 
 /// The security settings every service shares.
-pub const VARIABLES: [&str; 6] = [
+pub const VARIABLES: [&str; 7] = [
     INSECURE_LOOPBACK_VARIABLE,
     TLS_CERT_FILE_VARIABLE,
     TLS_KEY_FILE_VARIABLE,
     TLS_CA_FILE_VARIABLE,
     TOKEN_PUBLIC_KEY_FILE_VARIABLE,
     TOKEN_ISSUER_VARIABLE,
+    staff::STAFF_ROSTER_FILE_VARIABLE,
 ];
 
 /// How a service's connections are secured and its callers identified.
@@ -85,6 +91,8 @@ pub struct MutualTls {
     server: ServerTlsConfig,
     client: ClientTlsConfig,
     tokens: Option<TokenVerifier>,
+    /// Who may act as staff with their EDS authentication key.
+    staff: staff::StaffRoster,
     /// The business clock from the settings.
     clock: Arc<dyn Clock>,
     /// What citizens' EDS authentication is checked against.
@@ -104,11 +112,37 @@ pub struct CitizenEds {
     pub revocation: revocation::RevocationChecker,
 }
 
+impl MutualTls {
+    fn new(
+        certificate_pem: &[u8],
+        key_pem: &[u8],
+        ca_pem: &[u8],
+        tokens: Option<TokenVerifier>,
+        staff: staff::StaffRoster,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let identity = Identity::from_pem(certificate_pem, key_pem);
+        let ca = Certificate::from_pem(ca_pem);
+        Self {
+            server: ServerTlsConfig::new()
+                .identity(identity.clone())
+                .client_ca_root(ca.clone())
+                .timeout(Duration::from_secs(10)),
+            client: ClientTlsConfig::new().ca_certificate(ca).identity(identity),
+            tokens,
+            staff,
+            clock,
+            eds_trust: OnceLock::new(),
+        }
+    }
+}
+
 impl std::fmt::Debug for MutualTls {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter
             .debug_struct("MutualTls")
             .field("tokens", &self.tokens)
+            .field("staff", &self.staff)
             .field(
                 "eds_trust",
                 &self.eds_trust.get().map(|trust| trust.anchors.len()),
@@ -122,6 +156,7 @@ impl Security {
     pub fn from_variables(variables: &Variables) -> Result<Self, SettingsError> {
         variables.refuse_unknown("the suite's security", "HOUSING_TLS_", &VARIABLES)?;
         variables.refuse_unknown("the suite's security", "HOUSING_TOKEN_", &VARIABLES)?;
+        variables.refuse_unknown("the suite's security", "HOUSING_STAFF_", &VARIABLES)?;
         let insecure = variables.parse_or(INSECURE_LOOPBACK_VARIABLE, "false", |text| {
             text.parse::<bool>()
                 .map_err(|_| "must be true or false".to_owned())
@@ -138,6 +173,13 @@ impl Security {
                 return Err(SettingsError::Invalid {
                     variable: INSECURE_LOOPBACK_VARIABLE,
                     problem: "cannot be true together with HOUSING_TLS_* files: choose one mode"
+                        .to_owned(),
+                });
+            }
+            if variables.get(staff::STAFF_ROSTER_FILE_VARIABLE).is_some() {
+                return Err(SettingsError::Invalid {
+                    variable: staff::STAFF_ROSTER_FILE_VARIABLE,
+                    problem: "staff authenticate with their EDS only in the mutual-TLS mode"
                         .to_owned(),
                 });
             }
@@ -176,30 +218,50 @@ impl Security {
                 )
             }
         };
+        let roster = match variables.get(staff::STAFF_ROSTER_FILE_VARIABLE) {
+            None => staff::StaffRoster::default(),
+            Some(path) => {
+                let text = read(staff::STAFF_ROSTER_FILE_VARIABLE, path.trim())?;
+                std::str::from_utf8(&text)
+                    .map_err(|_| "is not UTF-8 text".to_owned())
+                    .and_then(|text| {
+                        staff::StaffRoster::parse(text).map_err(|error| error.to_string())
+                    })
+                    .map_err(|problem| SettingsError::Invalid {
+                        variable: staff::STAFF_ROSTER_FILE_VARIABLE,
+                        problem: format!("the roster {problem}"),
+                    })?
+            }
+        };
         let clock = crate::clock::business_clock(variables)?;
-        Ok(Self::mutual_tls(&certificate, &key, &ca, tokens, clock))
+        Ok(Self::mutual_tls(
+            &certificate,
+            &key,
+            &ca,
+            tokens,
+            roster,
+            clock,
+        ))
     }
 
-    /// The mutual-TLS mode from PEM material.
+    /// The mutual-TLS mode from PEM material, with the staff tokens and the
+    /// staff roster accepted.
     pub fn mutual_tls(
         certificate_pem: &[u8],
         key_pem: &[u8],
         ca_pem: &[u8],
         tokens: Option<TokenVerifier>,
+        staff: staff::StaffRoster,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        let identity = Identity::from_pem(certificate_pem, key_pem);
-        let ca = Certificate::from_pem(ca_pem);
-        Self::MutualTls(Arc::new(MutualTls {
-            server: ServerTlsConfig::new()
-                .identity(identity.clone())
-                .client_ca_root(ca.clone())
-                .timeout(Duration::from_secs(10)),
-            client: ClientTlsConfig::new().ca_certificate(ca).identity(identity),
+        Self::MutualTls(Arc::new(MutualTls::new(
+            certificate_pem,
+            key_pem,
+            ca_pem,
             tokens,
+            staff,
             clock,
-            eds_trust: OnceLock::new(),
-        }))
+        )))
     }
 
     /// Whether this is the insecure development mode.
@@ -295,6 +357,7 @@ impl Security {
             Self::MutualTls(tls) => {
                 tracing::info!(
                     staff_tokens = tls.tokens.is_some(),
+                    staff_on_the_eds_roster = tls.staff.len(),
                     "mutual TLS: clients and peers present certificates of the configured CA"
                 );
             }
@@ -344,8 +407,9 @@ where
 }
 
 /// The settings of `system` whose files are in a directory written by
-/// [`crate::dev_pki::DevPki::write_to`]: its certificate, key, the CA and the
-/// token key, as (variable, path) pairs ready to join a service's variables.
+/// [`crate::dev_pki::DevPki::write_to`]: its certificate, key, the CA, the
+/// token key and the staff roster, as (variable, path) pairs ready to join a
+/// service's variables.
 pub fn dev_pki_variables(directory: &Path, system: &str) -> Vec<(String, String)> {
     [
         (TLS_CERT_FILE_VARIABLE, format!("{system}.pem")),
@@ -354,6 +418,10 @@ pub fn dev_pki_variables(directory: &Path, system: &str) -> Vec<(String, String)
         (
             TOKEN_PUBLIC_KEY_FILE_VARIABLE,
             "token-signing.pub.pem".to_owned(),
+        ),
+        (
+            staff::STAFF_ROSTER_FILE_VARIABLE,
+            crate::dev_pki::STAFF_ROSTER_FILE.to_owned(),
         ),
     ]
     .into_iter()
@@ -455,5 +523,42 @@ mod tests {
             .expect_err("missing files")
             .to_string();
         assert!(text.contains("cannot read /nowhere/cert.pem"), "{text}");
+    }
+
+    #[test]
+    fn the_staff_roster_is_loaded_in_the_secure_mode_and_refused_in_the_insecure_one() {
+        let directory = tempfile::tempdir().expect("a temporary directory");
+        crate::dev_pki::DevPki::generate("test CA", &["complaints"])
+            .expect("a PKI")
+            .write_to(directory.path())
+            .expect("written");
+        let variables: Variables = dev_pki_variables(directory.path(), "complaints")
+            .into_iter()
+            .collect();
+        let Security::MutualTls(tls) = Security::from_variables(&variables).expect("secure mode")
+        else {
+            panic!("the secure mode");
+        };
+        assert_eq!(tls.staff.len(), 4);
+
+        // A roster with a bad line stops the start, naming the line, not its text.
+        let roster = directory.path().join(crate::dev_pki::STAFF_ROSTER_FILE);
+        std::fs::write(
+            &roster,
+            "operator operator-1 750203400015\nclerk clerk-1 781105500027\n",
+        )
+        .expect("written");
+        let text = Security::from_variables(&variables)
+            .expect_err("a bad roster")
+            .to_string();
+        assert!(text.contains(staff::STAFF_ROSTER_FILE_VARIABLE), "{text}");
+        assert!(text.contains("line 2"), "{text}");
+        assert!(!text.contains("781105500027"), "{text}");
+
+        let insecure = Variables::from_iter([
+            (INSECURE_LOOPBACK_VARIABLE, "true"),
+            (staff::STAFF_ROSTER_FILE_VARIABLE, "/nowhere/roster.txt"),
+        ]);
+        assert!(Security::from_variables(&insecure).is_err());
     }
 }

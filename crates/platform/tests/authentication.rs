@@ -14,8 +14,11 @@ use housing_eds::{KeyPurpose, PersonCertificateRequest, TestCertificateAuthority
 use housing_platform::caller::Role;
 use housing_platform::clock::SystemClock;
 use housing_platform::dev_pki::DevPki;
-use housing_platform::security::authentication::{authenticate, eds_authorization, system_name};
+use housing_platform::security::authentication::{
+    authenticate, eds_authorization, eds_staff_authorization, system_name,
+};
 use housing_platform::security::revocation::RevocationChecker;
+use housing_platform::security::staff::StaffRoster;
 use housing_platform::security::{MutualTls, Security};
 use housing_platform::tokens::{DEFAULT_ISSUER, TokenIssuer, TokenVerifier};
 use housing_proto::housing::registry::v1::certification_centre_service_client::CertificationCentreServiceClient;
@@ -27,6 +30,7 @@ struct Fixture {
     system_der: Vec<u8>,
     token: String,
     eds: String,
+    eds_staff: String,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -47,6 +51,8 @@ fn fixture() -> &'static Fixture {
                 TokenVerifier::new(pki.token_public_key_pem.as_bytes(), DEFAULT_ISSUER)
                     .expect("a verifier"),
             ),
+            // The fixture's person is also a rostered operator.
+            StaffRoster::parse("operator operator-eds-1 900101300017").expect("a roster"),
             Arc::new(SystemClock),
         );
         let now = Utc::now();
@@ -88,11 +94,15 @@ fn fixture() -> &'static Fixture {
             .expect("a token");
         let eds = eds_authorization(&person.certificate_der, &person.private_key_pkcs8_der, now)
             .expect("a signature");
+        let eds_staff =
+            eds_staff_authorization(&person.certificate_der, &person.private_key_pkcs8_der, now)
+                .expect("a signature");
         Fixture {
             security,
             system_der: system.certificate_der.clone(),
             token,
             eds,
+            eds_staff,
             runtime,
         }
     })
@@ -128,6 +138,33 @@ fn the_fixture_s_credentials_prove_their_callers() {
         ))
         .expect("a valid token");
     assert_eq!((staff.role(), staff.id()), (Role::Auditor, "auditor-1"));
+}
+
+fn refusal(fixture: &Fixture, header: &str) -> String {
+    let outcome = fixture.runtime.block_on(authenticate(
+        tls(fixture),
+        Some(&fixture.system_der),
+        &with_authorization(header).expect("ascii"),
+    ));
+    let error = outcome.expect_err("refused");
+    let status = tonic::Status::from(error);
+    assert_eq!(status.code(), tonic::Code::Unauthenticated, "{status:?}");
+    status.message().to_owned()
+}
+
+#[test]
+fn a_citizen_s_and_a_staff_member_s_eds_signatures_do_not_stand_in_for_each_other() {
+    let fixture = fixture();
+    // The same person, the same key: what they signed decides the capacity,
+    // and the signature of the one statement is no signature of the other.
+    let citizen_as_staff = fixture.eds.replacen("EDS ", "EDS-Staff ", 1);
+    let message = refusal(fixture, &citizen_as_staff);
+    assert!(message.contains("EDS signature"), "{message}");
+    let staff_as_citizen = fixture.eds_staff.replacen("EDS-Staff ", "EDS ", 1);
+    let message = refusal(fixture, &staff_as_citizen);
+    assert!(message.contains("EDS signature"), "{message}");
+    let message = refusal(fixture, "Basic b3BlcmF0b3I6c2VjcmV0");
+    assert!(message.contains("EDS-Staff"), "{message}");
 }
 
 proptest! {
@@ -189,6 +226,28 @@ proptest! {
                 .block_on(authenticate(tls(fixture), Some(&fixture.system_der), &metadata));
             // Only an unchanged signature verifies, and then the revocation
             // check (a centre that does not answer) refuses with UNAVAILABLE.
+            if let Ok(caller) = outcome {
+                prop_assert!(false, "a changed signature proved {:?}", caller.role());
+            }
+        }
+    }
+
+    #[test]
+    fn a_staff_eds_signature_changed_in_one_byte_never_proves_anyone(
+        position in 0_usize..10_000,
+        byte in 0_u8..128,
+    ) {
+        let fixture = fixture();
+        let mut header = fixture.eds_staff.clone().into_bytes();
+        // Past "EDS-Staff ": the signature's base64.
+        let position = 10 + position % (header.len() - 10);
+        prop_assume!(header[position] != byte);
+        header[position] = byte;
+        let Ok(header) = String::from_utf8(header) else { return Ok(()); };
+        if let Some(metadata) = with_authorization(&header) {
+            let outcome = fixture
+                .runtime
+                .block_on(authenticate(tls(fixture), Some(&fixture.system_der), &metadata));
             if let Ok(caller) = outcome {
                 prop_assert!(false, "a changed signature proved {:?}", caller.role());
             }

@@ -74,6 +74,7 @@ async fn run() -> anyhow::Result<()> {
             client.private_key_pem.as_bytes(),
             generated.ca_pem.as_bytes(),
             None,
+            housing_platform::security::staff::StaffRoster::default(),
             std::sync::Arc::new(housing_platform::clock::SystemClock),
         )
     } else {

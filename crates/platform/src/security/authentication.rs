@@ -1,7 +1,7 @@
 //! The layer that establishes the caller of every call before anything else
-//! runs: in the mutual-TLS mode from the client certificate, a staff token or
-//! a citizen's EDS authentication signature; in the insecure development mode
-//! from the metadata as declared.
+//! runs: in the mutual-TLS mode from the client certificate, a staff token, a
+//! rostered member of staff's EDS authentication signature or a citizen's; in
+//! the insecure development mode from the metadata as declared.
 //!
 //! What it establishes is written into the request as the `x-caller-*`
 //! metadata ([`crate::caller`]) after removing whatever the client sent under
@@ -14,11 +14,13 @@ use std::future::Future;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use der::Decode;
+use housing_domain::Iin;
 use housing_eds::{KeyPurpose, TrustAnchors, VerifiedSignature};
 use tonic::Status;
 use tonic::metadata::MetadataMap;
 use tonic::transport::server::{TcpConnectInfo, TlsConnectInfo};
 
+use super::staff::EDS_STAFF_AUTHENTICATION_STATEMENT;
 use super::{EDS_AUTHENTICATION_FRESHNESS, EDS_AUTHENTICATION_STATEMENT, MutualTls, Security};
 use crate::caller::{Caller, ID_KEY, IIN_KEY, ROLE_KEY, gateway_query};
 use crate::error::{ErrorReason, Reason, ServiceError};
@@ -99,10 +101,24 @@ pub async fn authenticate(
             .map_err(|error| unauthenticated(&error.to_string()));
     }
     if let Some(signature) = strip_scheme(credential, "EDS") {
-        return citizen(tls, signature).await;
+        let signer = eds_signer(tls, EDS_AUTHENTICATION_STATEMENT, signature).await?;
+        return Ok(Caller::citizen(signer));
+    }
+    if let Some(signature) = strip_scheme(credential, "EDS-Staff") {
+        if tls.staff.is_empty() {
+            return Err(unauthenticated(
+                "this service has no staff roster: staff authenticate with a token",
+            ));
+        }
+        let signer = eds_signer(tls, EDS_STAFF_AUTHENTICATION_STATEMENT, signature).await?;
+        return tls.staff.member(&signer).ok_or_else(|| {
+            unauthenticated(
+                "the EDS authentication certificate's holder is not on the staff roster",
+            )
+        });
     }
     Err(unauthenticated(
-        "the authorization scheme is neither Bearer nor EDS",
+        "the authorization scheme is neither Bearer, EDS nor EDS-Staff",
     ))
 }
 
@@ -111,26 +127,43 @@ fn strip_scheme<'a>(credential: &'a str, scheme: &str) -> Option<&'a str> {
     given.eq_ignore_ascii_case(scheme).then(|| rest.trim())
 }
 
-async fn citizen(tls: &MutualTls, signature_base64: &str) -> Result<Caller, ServiceError> {
+/// Whose EDS authentication signature of `statement` this is: checked,
+/// then asked of the certification centre for revocation.
+async fn eds_signer(
+    tls: &MutualTls,
+    statement: &[u8],
+    signature_base64: &str,
+) -> Result<Iin, ServiceError> {
     let Some(trust) = tls.eds_trust.get() else {
         return Err(unauthenticated(
             "this service does not accept EDS authentication",
         ));
     };
     let now = trust.clock.now();
-    let verified = verify_citizen_signature(&trust.anchors, signature_base64, now)?;
+    let verified = verify_eds_authentication(statement, &trust.anchors, signature_base64, now)?;
     trust
         .revocation
         .check(&verified.certificate_serial().to_string(), now)
         .await?;
-    Ok(Caller::citizen(verified.signer_iin()))
+    Ok(verified.signer_iin())
 }
 
 /// The cryptographic checks of a citizen's EDS authentication (the
-/// `authorization: EDS` value without its scheme) at `now`: the signature of
-/// [`EDS_AUTHENTICATION_STATEMENT`] chains to `anchors`, is made with an
-/// authentication key, and is fresh. Revocation is asked of the centre after.
+/// `authorization: EDS` value without its scheme) at `now`: see
+/// [`verify_eds_authentication`].
 pub fn verify_citizen_signature(
+    anchors: &TrustAnchors,
+    signature_base64: &str,
+    now: DateTime<Utc>,
+) -> Result<VerifiedSignature, ServiceError> {
+    verify_eds_authentication(EDS_AUTHENTICATION_STATEMENT, anchors, signature_base64, now)
+}
+
+/// The cryptographic checks of an EDS authentication signature at `now`:
+/// it signs `statement`, chains to `anchors`, is made with an authentication
+/// key, and is fresh. Revocation is asked of the centre after.
+pub fn verify_eds_authentication(
+    statement: &[u8],
     anchors: &TrustAnchors,
     signature_base64: &str,
     now: DateTime<Utc>,
@@ -138,9 +171,8 @@ pub fn verify_citizen_signature(
     let signature = base64::engine::general_purpose::STANDARD
         .decode(signature_base64)
         .map_err(|_| unauthenticated("the EDS signature is not base64"))?;
-    let verified =
-        housing_eds::verify_detached(EDS_AUTHENTICATION_STATEMENT, &signature, anchors, now)
-            .map_err(|error| unauthenticated(&format!("the EDS signature: {error}")))?;
+    let verified = housing_eds::verify_detached(statement, &signature, anchors, now)
+        .map_err(|error| unauthenticated(&format!("the EDS signature: {error}")))?;
     if verified.key_purpose() != KeyPurpose::Authentication {
         return Err(unauthenticated(
             "the EDS signature is not made with an authentication key",
@@ -225,14 +257,43 @@ pub fn eds_authorization(
     authentication_key_pkcs8_der: &[u8],
     signed_at: chrono::DateTime<Utc>,
 ) -> Result<String, housing_eds::SigningError> {
-    let signature = housing_eds::sign_detached(
+    signed_authorization(
+        "EDS",
         EDS_AUTHENTICATION_STATEMENT,
         authentication_certificate_der,
         authentication_key_pkcs8_der,
         signed_at,
-    )?;
+    )
+}
+
+/// A rostered member of staff's `authorization` header value: a detached
+/// signature of [`EDS_STAFF_AUTHENTICATION_STATEMENT`] with their
+/// authentication key, signed at `signed_at` (operators' tools and tests).
+pub fn eds_staff_authorization(
+    authentication_certificate_der: &[u8],
+    authentication_key_pkcs8_der: &[u8],
+    signed_at: chrono::DateTime<Utc>,
+) -> Result<String, housing_eds::SigningError> {
+    signed_authorization(
+        "EDS-Staff",
+        EDS_STAFF_AUTHENTICATION_STATEMENT,
+        authentication_certificate_der,
+        authentication_key_pkcs8_der,
+        signed_at,
+    )
+}
+
+fn signed_authorization(
+    scheme: &str,
+    statement: &[u8],
+    certificate_der: &[u8],
+    key_pkcs8_der: &[u8],
+    signed_at: chrono::DateTime<Utc>,
+) -> Result<String, housing_eds::SigningError> {
+    let signature =
+        housing_eds::sign_detached(statement, certificate_der, key_pkcs8_der, signed_at)?;
     Ok(format!(
-        "EDS {}",
+        "{scheme} {}",
         base64::engine::general_purpose::STANDARD.encode(signature)
     ))
 }
