@@ -492,16 +492,22 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn the_secure_mode_loads_a_dev_pki_and_reaches_peers_over_tls() {
+    /// A development PKI for `system` in a temporary directory, and its settings.
+    fn dev_pki_settings(system: &str) -> (tempfile::TempDir, Variables) {
         let directory = tempfile::tempdir().expect("a temporary directory");
-        crate::dev_pki::DevPki::generate("test CA", &["notification"])
+        crate::dev_pki::DevPki::generate("test CA", &[system])
             .expect("a PKI")
             .write_to(directory.path())
             .expect("written");
-        let variables: Variables = dev_pki_variables(directory.path(), "notification")
+        let variables = dev_pki_variables(directory.path(), system)
             .into_iter()
             .collect();
+        (directory, variables)
+    }
+
+    #[test]
+    fn the_secure_mode_loads_a_dev_pki_and_reaches_peers_over_tls() {
+        let (_directory, variables) = dev_pki_settings("notification");
         let security = Security::from_variables(&variables).expect("secure mode");
         assert!(!security.is_insecure());
         assert!(security.needs_citizen_eds_trust());
@@ -527,14 +533,7 @@ mod tests {
 
     #[test]
     fn the_staff_roster_is_loaded_in_the_secure_mode_and_refused_in_the_insecure_one() {
-        let directory = tempfile::tempdir().expect("a temporary directory");
-        crate::dev_pki::DevPki::generate("test CA", &["complaints"])
-            .expect("a PKI")
-            .write_to(directory.path())
-            .expect("written");
-        let variables: Variables = dev_pki_variables(directory.path(), "complaints")
-            .into_iter()
-            .collect();
+        let (directory, variables) = dev_pki_settings("complaints");
         let Security::MutualTls(tls) = Security::from_variables(&variables).expect("secure mode")
         else {
             panic!("the secure mode");
