@@ -18,7 +18,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, TimeDelta, Utc};
 use housing_platform::caller::{Caller, Role};
 use housing_platform::dev_pki::{DevPki, SUITE_SYSTEMS};
-use housing_platform::security::authentication::eds_authorization;
+use housing_platform::security::authentication::{eds_authorization, eds_staff_authorization};
 use housing_platform::security::{Security, dev_pki_variables};
 use housing_platform::settings::Variables;
 use housing_platform::tokens::{DEFAULT_ISSUER, TokenIssuer};
@@ -123,6 +123,31 @@ impl Credentials {
         centre: &CertificationCentreServiceClient<Channel>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<String> {
+        let (certificate, key) = self.authentication_key(iin, centre, now).await?;
+        Ok(eds_authorization(&certificate, &key, now)?)
+    }
+
+    /// A member of staff's `authorization: EDS-Staff` value, signed at `now`
+    /// with the authentication key of the person `iin` names (issued by the
+    /// certification centre on first use); it proves a member of staff if the
+    /// development roster lists them.
+    pub async fn staff_eds_authorization(
+        &self,
+        iin: &str,
+        centre: &CertificationCentreServiceClient<Channel>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<String> {
+        let (certificate, key) = self.authentication_key(iin, centre, now).await?;
+        Ok(eds_staff_authorization(&certificate, &key, now)?)
+    }
+
+    /// The person's authentication certificate and key, issued on first use.
+    async fn authentication_key(
+        &self,
+        iin: &str,
+        centre: &CertificationCentreServiceClient<Channel>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<AuthenticationKey> {
         let mut citizens = self.citizens.lock().await;
         if !citizens.contains_key(iin) {
             let issued = centre
@@ -142,8 +167,7 @@ impl Credentials {
                 (issued.certificate_der, issued.private_key_pkcs8_der),
             );
         }
-        let (certificate, key) = &citizens[iin];
-        Ok(eds_authorization(certificate, key, now)?)
+        Ok(citizens[iin].clone())
     }
 }
 

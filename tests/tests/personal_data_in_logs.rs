@@ -2,7 +2,8 @@
 //! of any service during an end-to-end run: applications registered and
 //! denied (one filed by a representative), complaints filed, satisfied with a
 //! registration, forwarded with the administrative case and rejected, and
-//! reads by citizens and staff. The suite runs in the mutual-TLS mode, so
+//! reads by citizens and staff, staff signing in with their EDS (and the IINs
+//! of the staff roster are looked for too). The suite runs in the mutual-TLS mode, so
 //! that every credential a caller proves itself with passes through: no
 //! staff token (a JWT, `eyJ…`), EDS authentication signature or key (DER in
 //! base64, `MII…`) appears in a log line either.
@@ -20,9 +21,11 @@ use housing_e2e_tests::demo::{
 };
 use housing_e2e_tests::{Suite, SuiteOptions, spawn_suite};
 use housing_platform::caller::{Caller, Role};
+use housing_platform::dev_pki::DEVELOPMENT_STAFF_ROSTER;
 use housing_proto::housing::common::v1 as common;
 use housing_proto::housing::complaints::v1 as pb;
 use housing_proto::housing::intake::v1 as intake;
+use housing_proto::housing::intake::v1::application_intake_service_client::ApplicationIntakeServiceClient;
 use housing_proto::housing::notification::v1 as notification;
 use prost::Message;
 use tracing_subscriber::EnvFilter;
@@ -96,6 +99,16 @@ async fn file_complaint(suite: &Suite, filer: &str, application: &intake::Applic
         .complaint
         .expect("a complaint")
         .name
+}
+
+/// The IINs of the development staff roster, in its order (the operator first).
+fn development_roster_iins() -> Vec<String> {
+    DEVELOPMENT_STAFF_ROSTER
+        .lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .filter_map(|line| line.split_whitespace().nth(2))
+        .map(str::to_owned)
+        .collect()
 }
 
 fn decide(
@@ -213,6 +226,25 @@ async fn no_personal_data_in_any_log_line_of_an_end_to_end_run() {
             name: satisfied.clone(),
         })
         .await;
+    // Staff sign in with their own EDS: a rostered operator reads, and a
+    // citizen off the roster is refused; neither's IIN reaches a log line.
+    let credentials = suite.credentials().expect("the mutual-TLS mode");
+    let centre = suite.certification_centre();
+    let roster = development_roster_iins();
+    for (iin, admitted) in [(roster[0].as_str(), true), (first_filer.as_str(), false)] {
+        let header = credentials
+            .staff_eds_authorization(iin, &centre, suite.now())
+            .await
+            .expect("signed");
+        let mut request = tonic::Request::new(intake::ListApplicationsRequest::default());
+        request
+            .metadata_mut()
+            .insert("authorization", header.parse().expect("ascii"));
+        let listed = ApplicationIntakeServiceClient::new(suite.raw_channel(suite.intake_address))
+            .list_applications(request)
+            .await;
+        assert_eq!(listed.is_ok(), admitted, "{listed:?}");
+    }
     suite.stop().await.expect("the suite stops cleanly");
 
     let text = captured.text();
@@ -231,7 +263,8 @@ async fn no_personal_data_in_any_log_line_of_an_end_to_end_run() {
                 .join("\n")
         );
     }
-    let personal = personal_values();
+    let mut personal = personal_values();
+    personal.extend(development_roster_iins());
     assert!(
         personal.len() > 43,
         "every demo IIN and more: {}",
