@@ -1,10 +1,11 @@
 //! What establishing the caller costs per call in the mutual-TLS mode, on
 //! top of the TLS connection itself: reading a system's name from its client
 //! certificate, checking a staff token (Ed25519), and checking a citizen's
-//! EDS authentication signature (RSA-2048, CMS): the authentication layer's
-//! `authenticate` for the first two, `verify_citizen_signature` for the
-//! third (then one question to the certification centre per certificate a
-//! minute, `security::revocation`).
+//! EDS authentication signature (RSA-2048, CMS), and a rostered member of
+//! staff's: the authentication layer's `authenticate` for the first two,
+//! `verify_eds_authentication` (and the roster's lookup) for the EDS ones
+//! (then one question to the certification centre per certificate a minute,
+//! `security::revocation`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,8 +19,10 @@ use housing_platform::clock::SystemClock;
 use housing_platform::dev_pki::DevPki;
 use housing_platform::security::Security;
 use housing_platform::security::authentication::{
-    authenticate, eds_authorization, verify_citizen_signature,
+    authenticate, eds_authorization, eds_staff_authorization, verify_citizen_signature,
+    verify_eds_authentication,
 };
+use housing_platform::security::staff::{EDS_STAFF_AUTHENTICATION_STATEMENT, StaffRoster};
 use housing_platform::tokens::{DEFAULT_ISSUER, TokenIssuer, TokenVerifier};
 use tonic::metadata::MetadataMap;
 
@@ -33,6 +36,8 @@ struct Fixture {
     system_certificate_der: Vec<u8>,
     staff: MetadataMap,
     citizen: MetadataMap,
+    staff_eds: String,
+    roster: StaffRoster,
 }
 
 fn fixture() -> Fixture {
@@ -86,6 +91,13 @@ fn fixture() -> Fixture {
             .parse()
             .expect("ascii"),
     );
+    let staff_eds =
+        eds_staff_authorization(&person.certificate_der, &person.private_key_pkcs8_der, now)
+            .expect("a signature")
+            .strip_prefix("EDS-Staff ")
+            .expect("the scheme")
+            .to_owned();
+    let roster = StaffRoster::parse("operator operator-eds-1 900101300017").expect("a roster");
     let system_certificate_der = system.certificate_der.clone();
     Fixture {
         security,
@@ -93,6 +105,8 @@ fn fixture() -> Fixture {
         system_certificate_der,
         staff,
         citizen,
+        staff_eds,
+        roster,
     }
 }
 
@@ -153,4 +167,22 @@ fn citizen_by_eds(bencher: divan::Bencher) {
             now,
         )
     });
+}
+
+#[divan::bench]
+fn staff_by_eds_and_roster(bencher: divan::Bencher) {
+    let fixture = fixture();
+    let now = Utc::now();
+    let member = |fixture: &Fixture| {
+        verify_eds_authentication(
+            EDS_STAFF_AUTHENTICATION_STATEMENT,
+            &fixture.anchors,
+            &fixture.staff_eds,
+            now,
+        )
+        .ok()
+        .and_then(|verified| fixture.roster.member(&verified.signer_iin()))
+    };
+    assert!(member(&fixture).is_some(), "the rostered operator");
+    bencher.bench_local(|| member(divan::black_box(&fixture)));
 }
