@@ -2,7 +2,8 @@
 # Writes the development PKI docker-compose.yml mounts (deploy/dev-pki, or
 # the directory given): a CA, a certificate per service, `operator-console`
 # for operators' grpcurl, `python-government-system` for the contract
-# client, the staff-token signing key and the development staff roster.
+# client, the staff-token signing key, the development staff roster and
+# an empty list of withdrawn staff.
 # Development only: see
 # docs/security.md for real certificates.
 set -euo pipefail

@@ -10,7 +10,7 @@ use std::time::Duration;
 use housing_e2e_tests::credentials::write_dev_pki;
 use housing_e2e_tests::demo::{self, application_of, file_and_check};
 use housing_e2e_tests::{Suite, SuiteOptions, spawn_suite};
-use housing_platform::caller::Role;
+use housing_platform::caller::{Caller, Role};
 use housing_platform::security::authentication::{eds_authorization, eds_staff_authorization};
 use housing_platform::tokens::{DEFAULT_ISSUER, TokenIssuer};
 use housing_proto::housing::audit::v1 as audit;
@@ -454,5 +454,70 @@ async fn a_rostered_member_of_staff_authenticates_with_their_eds() {
         "as a citizen the operator sees {} applications",
         own.applications.len()
     );
+    suite.stop().await.expect("the suite stops cleanly");
+}
+
+/// Withdrawing a member of staff's access takes effect from the next call,
+/// with no restart: their still valid token and their EDS sign-in are both
+/// refused once their staff id is in the withdrawal list
+/// (`staff-withdrawn.txt` of the development PKI), and others are not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_withdrawn_member_of_staff_is_refused_from_the_next_call() {
+    let suite = secure_suite().await;
+    let credentials = suite.credentials().expect("mutual TLS").clone();
+    let centre = suite.certification_centre();
+    let withdrawn_operator = Caller::staff(Role::Operator, "operator-leaving");
+    let list = |caller: Caller| {
+        let mut client = suite.intake(caller);
+        async move {
+            client
+                .list_applications(intake::ListApplicationsRequest::default())
+                .await
+        }
+    };
+    let list_with_eds = async |iin: &str| {
+        let header = credentials
+            .staff_eds_authorization(iin, &centre, suite.now())
+            .await
+            .expect("signed");
+        let mut request = tonic::Request::new(intake::ListApplicationsRequest::default());
+        request
+            .metadata_mut()
+            .insert("authorization", header.parse().expect("ascii"));
+        housing_proto::housing::intake::v1::application_intake_service_client::ApplicationIntakeServiceClient::new(
+            suite.raw_channel(suite.intake_address),
+        )
+        .list_applications(request)
+        .await
+    };
+    // 750203400015 is the roster's operator-eds-1.
+    list(withdrawn_operator.clone())
+        .await
+        .expect("a valid token before the withdrawal");
+    list_with_eds("750203400015")
+        .await
+        .expect("a rostered operator before the withdrawal");
+
+    std::fs::write(
+        credentials
+            .directory()
+            .join(housing_platform::dev_pki::STAFF_WITHDRAWN_FILE),
+        "operator-leaving\noperator-eds-1  # left the provider\n",
+    )
+    .expect("the withdrawal list written");
+
+    let status = list(withdrawn_operator)
+        .await
+        .expect_err("a withdrawn member of staff's token");
+    assert_eq!(status.code(), Code::Unauthenticated, "{status:?}");
+    assert!(status.message().contains("withdrawn"), "{status:?}");
+    let status = list_with_eds("750203400015")
+        .await
+        .expect_err("a withdrawn member of staff's EDS sign-in");
+    assert_eq!(status.code(), Code::Unauthenticated, "{status:?}");
+    assert!(status.message().contains("withdrawn"), "{status:?}");
+    list(demo::operator())
+        .await
+        .expect("another operator's token still admitted");
     suite.stop().await.expect("the suite stops cleanly");
 }

@@ -1,7 +1,8 @@
 //! What establishing the caller costs per call in the mutual-TLS mode, on
 //! top of the TLS connection itself: reading a system's name from its client
 //! certificate, checking a staff token (Ed25519), and checking a citizen's
-//! EDS authentication signature (RSA-2048, CMS), and a rostered member of
+//! EDS authentication signature (RSA-2048, CMS) (staff checked against a
+//! withdrawal list, as deployed), and a rostered member of
 //! staff's: the authentication layer's `authenticate` for the first two,
 //! `verify_eds_authentication` (and the roster's lookup) for the EDS ones
 //! (then one question to the certification centre per certificate a minute,
@@ -23,6 +24,7 @@ use housing_platform::security::authentication::{
     verify_eds_authentication,
 };
 use housing_platform::security::staff::{EDS_STAFF_AUTHENTICATION_STATEMENT, StaffRoster};
+use housing_platform::security::withdrawn::WithdrawnStaff;
 use housing_platform::tokens::{DEFAULT_ISSUER, TokenIssuer, TokenVerifier};
 use tonic::metadata::MetadataMap;
 
@@ -43,14 +45,22 @@ struct Fixture {
 fn fixture() -> Fixture {
     let pki = DevPki::generate("bench CA", &["application-intake"]).expect("a PKI");
     let system = pki.system("application-intake").expect("a certificate");
+    let withdrawals = tempfile::tempdir().expect("a directory");
+    std::fs::write(withdrawals.path().join("withdrawn.txt"), "operator-9\n").expect("written");
     let tokens = TokenVerifier::new(pki.token_public_key_pem.as_bytes(), DEFAULT_ISSUER)
         .expect("a verifier");
     let security = Security::mutual_tls(
         system.certificate_pem.as_bytes(),
         system.private_key_pem.as_bytes(),
         pki.ca_pem.as_bytes(),
-        Some(tokens),
-        housing_platform::security::staff::StaffRoster::default(),
+        housing_platform::security::StaffAccess {
+            tokens: Some(tokens),
+            roster: StaffRoster::default(),
+            // As deployed: every staff authentication looks at the list's file.
+            withdrawn: Some(
+                WithdrawnStaff::load(withdrawals.path().join("withdrawn.txt")).expect("the list"),
+            ),
+        },
         Arc::new(SystemClock),
     );
     let now = Utc::now();

@@ -14,6 +14,7 @@
 //! | `<system>.pem`, `<system>.key` | a system's certificate (its name is the subject's CN; DNS names `<system>` and `localhost`, IP 127.0.0.1) and private key: `HOUSING_TLS_CERT_FILE`, `HOUSING_TLS_KEY_FILE` |
 //! | `token-signing.key` | the Ed25519 key operators' tokens are signed with (for `housing-token`) |
 //! | `token-signing.pub.pem` | its public key: `HOUSING_TOKEN_PUBLIC_KEY_FILE` of every service |
+//! | `staff-withdrawn.txt` | staff ids whose access is withdrawn, none at first: `HOUSING_STAFF_WITHDRAWN_FILE` of every service |
 //! | `staff-roster.txt` | [`DEVELOPMENT_STAFF_ROSTER`]: fictitious staff who may act with their EDS authentication key, `HOUSING_STAFF_ROSTER_FILE` of every service |
 //!
 //! The CA's private key is not kept: no certificate can be added later
@@ -39,6 +40,9 @@ pub const SUITE_SYSTEMS: [&str; 5] = [
     "notification",
     "complaints",
 ];
+
+/// The name of the withdrawn staff ids' file in the directory.
+pub const STAFF_WITHDRAWN_FILE: &str = "staff-withdrawn.txt";
 
 /// The name of the staff roster's file in the directory.
 pub const STAFF_ROSTER_FILE: &str = "staff-roster.txt";
@@ -188,6 +192,10 @@ impl DevPki {
             &self.token_public_key_pem,
         )?;
         fs::write(directory.join(STAFF_ROSTER_FILE), DEVELOPMENT_STAFF_ROSTER)?;
+        fs::write(
+            directory.join(STAFF_WITHDRAWN_FILE),
+            "# Staff ids whose access is withdrawn, one per line.\n",
+        )?;
         Ok(())
     }
 }

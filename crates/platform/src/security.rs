@@ -17,6 +17,9 @@
 //!     <base64 CMS>`, signed with their own EDS authentication key, if the
 //!     provider's roster (`HOUSING_STAFF_ROSTER_FILE`, [`staff`]) gives their
 //!     IIN a role;
+//!   * either way, a member of staff whose id the withdrawal list names
+//!     (`HOUSING_STAFF_WITHDRAWN_FILE`, [`withdrawn`]) is refused from the
+//!     next call after it changes;
 //!   * a **citizen** sends `authorization: EDS <base64 CMS>`: a detached
 //!     signature of [`EDS_AUTHENTICATION_STATEMENT`] made with their EDS
 //!     authentication key less than [`EDS_AUTHENTICATION_FRESHNESS`] ago, whose
@@ -34,6 +37,7 @@
 pub mod authentication;
 pub mod revocation;
 pub mod staff;
+pub mod withdrawn;
 
 use std::net::IpAddr;
 use std::path::Path;
@@ -43,6 +47,7 @@ use std::time::Duration;
 use housing_eds::TrustAnchors;
 use tonic::transport::{Certificate, ClientTlsConfig, Endpoint, Identity, ServerTlsConfig};
 
+use crate::caller::Caller;
 use crate::clock::Clock;
 use crate::settings::{SettingsError, Variables};
 use crate::tokens::{DEFAULT_ISSUER, TokenVerifier};
@@ -67,7 +72,7 @@ pub const EDS_AUTHENTICATION_STATEMENT: &[u8] =
 pub const EDS_AUTHENTICATION_FRESHNESS: Duration = Duration::from_secs(5 * 60);
 
 /// The security settings every service shares.
-pub const VARIABLES: [&str; 7] = [
+pub const VARIABLES: [&str; 8] = [
     INSECURE_LOOPBACK_VARIABLE,
     TLS_CERT_FILE_VARIABLE,
     TLS_KEY_FILE_VARIABLE,
@@ -75,6 +80,7 @@ pub const VARIABLES: [&str; 7] = [
     TOKEN_PUBLIC_KEY_FILE_VARIABLE,
     TOKEN_ISSUER_VARIABLE,
     staff::STAFF_ROSTER_FILE_VARIABLE,
+    withdrawn::STAFF_WITHDRAWN_FILE_VARIABLE,
 ];
 
 /// How a service's connections are secured and its callers identified.
@@ -90,13 +96,35 @@ pub enum Security {
 pub struct MutualTls {
     server: ServerTlsConfig,
     client: ClientTlsConfig,
-    tokens: Option<TokenVerifier>,
-    /// Who may act as staff with their EDS authentication key.
-    staff: staff::StaffRoster,
+    /// How members of staff prove who they are.
+    staff: StaffAccess,
     /// The business clock from the settings.
     clock: Arc<dyn Clock>,
     /// What citizens' EDS authentication is checked against.
     eds_trust: OnceLock<CitizenEds>,
+}
+
+/// How members of staff prove who they are, and whose access is withdrawn.
+#[derive(Debug, Default)]
+pub struct StaffAccess {
+    /// Checks bearer tokens; `None`: no tokens accepted.
+    pub tokens: Option<TokenVerifier>,
+    /// Who may act as staff with their EDS authentication key.
+    pub roster: staff::StaffRoster,
+    /// Staff ids refused whatever they present; `None`: no list followed.
+    pub withdrawn: Option<withdrawn::WithdrawnStaff>,
+}
+
+impl StaffAccess {
+    /// Refuses `caller` if their access is withdrawn.
+    pub(crate) fn admit(&self, caller: Caller) -> Result<Caller, &'static str> {
+        match &self.withdrawn {
+            Some(withdrawn) if withdrawn.is_withdrawn(caller.id()) => {
+                Err("this member of staff's access is withdrawn")
+            }
+            _ => Ok(caller),
+        }
+    }
 }
 
 /// What citizens' EDS authentication is checked against: the roots their
@@ -117,8 +145,7 @@ impl MutualTls {
         certificate_pem: &[u8],
         key_pem: &[u8],
         ca_pem: &[u8],
-        tokens: Option<TokenVerifier>,
-        staff: staff::StaffRoster,
+        staff: StaffAccess,
         clock: Arc<dyn Clock>,
     ) -> Self {
         let identity = Identity::from_pem(certificate_pem, key_pem);
@@ -129,7 +156,6 @@ impl MutualTls {
                 .client_ca_root(ca.clone())
                 .timeout(Duration::from_secs(10)),
             client: ClientTlsConfig::new().ca_certificate(ca).identity(identity),
-            tokens,
             staff,
             clock,
             eds_trust: OnceLock::new(),
@@ -141,7 +167,6 @@ impl std::fmt::Debug for MutualTls {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter
             .debug_struct("MutualTls")
-            .field("tokens", &self.tokens)
             .field("staff", &self.staff)
             .field(
                 "eds_trust",
@@ -176,12 +201,16 @@ impl Security {
                         .to_owned(),
                 });
             }
-            if variables.get(staff::STAFF_ROSTER_FILE_VARIABLE).is_some() {
-                return Err(SettingsError::Invalid {
-                    variable: staff::STAFF_ROSTER_FILE_VARIABLE,
-                    problem: "staff authenticate with their EDS only in the mutual-TLS mode"
-                        .to_owned(),
-                });
+            for variable in [
+                staff::STAFF_ROSTER_FILE_VARIABLE,
+                withdrawn::STAFF_WITHDRAWN_FILE_VARIABLE,
+            ] {
+                if variables.get(variable).is_some() {
+                    return Err(SettingsError::Invalid {
+                        variable,
+                        problem: "staff are authenticated only in the mutual-TLS mode".to_owned(),
+                    });
+                }
             }
             return Ok(Self::InsecureLoopback);
         }
@@ -233,32 +262,42 @@ impl Security {
                     })?
             }
         };
+        let withdrawn =
+            match variables.get(withdrawn::STAFF_WITHDRAWN_FILE_VARIABLE) {
+                None => None,
+                Some(path) => Some(withdrawn::WithdrawnStaff::load(path.trim()).map_err(
+                    |error| SettingsError::Invalid {
+                        variable: withdrawn::STAFF_WITHDRAWN_FILE_VARIABLE,
+                        problem: format!("cannot read {}: {error}", path.trim()),
+                    },
+                )?),
+            };
         let clock = crate::clock::business_clock(variables)?;
         Ok(Self::mutual_tls(
             &certificate,
             &key,
             &ca,
-            tokens,
-            roster,
+            StaffAccess {
+                tokens,
+                roster,
+                withdrawn,
+            },
             clock,
         ))
     }
 
-    /// The mutual-TLS mode from PEM material, with the staff tokens and the
-    /// staff roster accepted.
+    /// The mutual-TLS mode from PEM material, accepting staff as `staff` says.
     pub fn mutual_tls(
         certificate_pem: &[u8],
         key_pem: &[u8],
         ca_pem: &[u8],
-        tokens: Option<TokenVerifier>,
-        staff: staff::StaffRoster,
+        staff: StaffAccess,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self::MutualTls(Arc::new(MutualTls::new(
             certificate_pem,
             key_pem,
             ca_pem,
-            tokens,
             staff,
             clock,
         )))
@@ -356,8 +395,9 @@ impl Security {
             }
             Self::MutualTls(tls) => {
                 tracing::info!(
-                    staff_tokens = tls.tokens.is_some(),
-                    staff_on_the_eds_roster = tls.staff.len(),
+                    staff_tokens = tls.staff.tokens.is_some(),
+                    staff_on_the_eds_roster = tls.staff.roster.len(),
+                    staff_withdrawals_followed = tls.staff.withdrawn.is_some(),
                     "mutual TLS: clients and peers present certificates of the configured CA"
                 );
             }
@@ -408,7 +448,7 @@ where
 
 /// The settings of `system` whose files are in a directory written by
 /// [`crate::dev_pki::DevPki::write_to`]: its certificate, key, the CA, the
-/// token key and the staff roster, as (variable, path) pairs ready to join a
+/// token key, the staff roster and withdrawals, as (variable, path) pairs ready to join a
 /// service's variables.
 pub fn dev_pki_variables(directory: &Path, system: &str) -> Vec<(String, String)> {
     [
@@ -422,6 +462,10 @@ pub fn dev_pki_variables(directory: &Path, system: &str) -> Vec<(String, String)
         (
             staff::STAFF_ROSTER_FILE_VARIABLE,
             crate::dev_pki::STAFF_ROSTER_FILE.to_owned(),
+        ),
+        (
+            withdrawn::STAFF_WITHDRAWN_FILE_VARIABLE,
+            crate::dev_pki::STAFF_WITHDRAWN_FILE.to_owned(),
         ),
     ]
     .into_iter()
@@ -538,7 +582,8 @@ mod tests {
         else {
             panic!("the secure mode");
         };
-        assert_eq!(tls.staff.len(), 4);
+        assert_eq!(tls.staff.roster.len(), 4);
+        assert!(tls.staff.withdrawn.is_some());
 
         // A roster with a bad line stops the start, naming the line, not its text.
         let roster = directory.path().join(crate::dev_pki::STAFF_ROSTER_FILE);

@@ -19,7 +19,7 @@ use housing_platform::security::authentication::{
 };
 use housing_platform::security::revocation::RevocationChecker;
 use housing_platform::security::staff::StaffRoster;
-use housing_platform::security::{MutualTls, Security};
+use housing_platform::security::{MutualTls, Security, StaffAccess};
 use housing_platform::tokens::{DEFAULT_ISSUER, TokenIssuer, TokenVerifier};
 use housing_proto::housing::registry::v1::certification_centre_service_client::CertificationCentreServiceClient;
 use proptest::prelude::*;
@@ -47,12 +47,16 @@ fn fixture() -> &'static Fixture {
             system.certificate_pem.as_bytes(),
             system.private_key_pem.as_bytes(),
             pki.ca_pem.as_bytes(),
-            Some(
-                TokenVerifier::new(pki.token_public_key_pem.as_bytes(), DEFAULT_ISSUER)
-                    .expect("a verifier"),
-            ),
-            // The fixture's person is also a rostered operator.
-            StaffRoster::parse("operator operator-eds-1 900101300017").expect("a roster"),
+            StaffAccess {
+                tokens: Some(
+                    TokenVerifier::new(pki.token_public_key_pem.as_bytes(), DEFAULT_ISSUER)
+                        .expect("a verifier"),
+                ),
+                // The fixture's person is also a rostered operator.
+                roster: StaffRoster::parse("operator operator-eds-1 900101300017")
+                    .expect("a roster"),
+                withdrawn: None,
+            },
             Arc::new(SystemClock),
         );
         let now = Utc::now();

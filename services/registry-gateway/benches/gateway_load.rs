@@ -73,8 +73,7 @@ async fn run() -> anyhow::Result<()> {
             client.certificate_pem.as_bytes(),
             client.private_key_pem.as_bytes(),
             generated.ca_pem.as_bytes(),
-            None,
-            housing_platform::security::staff::StaffRoster::default(),
+            housing_platform::security::StaffAccess::default(),
             std::sync::Arc::new(housing_platform::clock::SystemClock),
         )
     } else {

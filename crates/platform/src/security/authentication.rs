@@ -93,29 +93,32 @@ pub async fn authenticate(
     }
     if let Some(token) = strip_scheme(credential, "Bearer") {
         let verifier = tls
+            .staff
             .tokens
             .as_ref()
             .ok_or_else(|| unauthenticated("this service accepts no staff tokens"))?;
-        return verifier
+        let caller = verifier
             .verify(token)
-            .map_err(|error| unauthenticated(&error.to_string()));
+            .map_err(|error| unauthenticated(&error.to_string()))?;
+        return tls.staff.admit(caller).map_err(unauthenticated);
     }
     if let Some(signature) = strip_scheme(credential, "EDS") {
         let signer = eds_signer(tls, EDS_AUTHENTICATION_STATEMENT, signature).await?;
         return Ok(Caller::citizen(signer));
     }
     if let Some(signature) = strip_scheme(credential, "EDS-Staff") {
-        if tls.staff.is_empty() {
+        if tls.staff.roster.is_empty() {
             return Err(unauthenticated(
                 "this service has no staff roster: staff authenticate with a token",
             ));
         }
         let signer = eds_signer(tls, EDS_STAFF_AUTHENTICATION_STATEMENT, signature).await?;
-        return tls.staff.member(&signer).ok_or_else(|| {
+        let member = tls.staff.roster.member(&signer).ok_or_else(|| {
             unauthenticated(
                 "the EDS authentication certificate's holder is not on the staff roster",
             )
-        });
+        })?;
+        return tls.staff.admit(member).map_err(unauthenticated);
     }
     Err(unauthenticated(
         "the authorization scheme is neither Bearer, EDS nor EDS-Staff",
