@@ -57,6 +57,17 @@ pub fn write_dev_pki(directory: &Path) -> anyhow::Result<()> {
 /// A citizen's authentication key and certificate, DER.
 type AuthenticationKey = (Vec<u8>, Vec<u8>);
 
+/// `message` as a request whose `authorization` header is `authorization`
+/// (a token, or an EDS sign-in, made by the test itself).
+pub fn authorized<T>(message: T, authorization: &str) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    request.metadata_mut().insert(
+        "authorization",
+        authorization.parse().expect("an ASCII authorization value"),
+    );
+    request
+}
+
 /// The harness's credentials in the mutual-TLS mode.
 #[derive(Clone)]
 pub struct Credentials {

@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use housing_e2e_tests::credentials::write_dev_pki;
+use housing_e2e_tests::credentials::{authorized, write_dev_pki};
 use housing_e2e_tests::demo::{self, application_of, file_and_check};
 use housing_e2e_tests::{Suite, SuiteOptions, spawn_suite};
 use housing_platform::caller::{Caller, Role};
@@ -74,13 +74,11 @@ async fn identity_comes_from_what_the_caller_proves_not_what_it_declares() {
 
     // A signed operator token passes the table.
     let token = credentials.staff_token(&demo::operator()).expect("a token");
-    let mut with_token = forward_nothing();
-    with_token.metadata_mut().insert(
-        "authorization",
-        format!("Bearer {token}").parse().expect("ascii"),
-    );
     let status = client
-        .forward_complaint(with_token)
+        .forward_complaint(authorized(
+            complaints::ForwardComplaintRequest::default(),
+            &format!("Bearer {token}"),
+        ))
         .await
         .expect_err("an empty request");
     assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
@@ -95,13 +93,11 @@ async fn identity_comes_from_what_the_caller_proves_not_what_it_declares() {
     .expect("an issuer")
     .issue(Role::ProviderHead, "head-1", Duration::from_secs(600))
     .expect("a token");
-    let mut forged = forward_nothing();
-    forged.metadata_mut().insert(
-        "authorization",
-        format!("Bearer {foreign}").parse().expect("ascii"),
-    );
     let status = client
-        .forward_complaint(forged)
+        .forward_complaint(authorized(
+            complaints::ForwardComplaintRequest::default(),
+            &format!("Bearer {foreign}"),
+        ))
         .await
         .expect_err("a forged token");
     assert_eq!(status.code(), Code::Unauthenticated, "{status:?}");
@@ -217,20 +213,17 @@ async fn a_revoked_authentication_certificate_is_refused() {
         suite.raw_channel(suite.intake_address),
     );
     let list_with = |key: &registry::IssueCertificateResponse| {
-        let mut request = tonic::Request::new(intake::ListApplicationsRequest {
+        let request = intake::ListApplicationsRequest {
             applicant_iin: iin.clone(),
             ..Default::default()
-        });
+        };
         let authorization = eds_authorization(
             &key.certificate_der,
             &key.private_key_pkcs8_der,
             suite.now(),
         )
         .expect("signed");
-        request
-            .metadata_mut()
-            .insert("authorization", authorization.parse().expect("ascii"));
-        request
+        authorized(request, &authorization)
     };
 
     let good = centre
@@ -370,13 +363,8 @@ async fn a_rostered_member_of_staff_authenticates_with_their_eds() {
         )
         .expect("signed")
     };
-    let listing = |authorization: &str| {
-        let mut request = tonic::Request::new(intake::ListApplicationsRequest::default());
-        request
-            .metadata_mut()
-            .insert("authorization", authorization.parse().expect("ascii"));
-        request
-    };
+    let listing =
+        |authorization: &str| authorized(intake::ListApplicationsRequest::default(), authorization);
     let mut intake_client = housing_proto::housing::intake::v1::application_intake_service_client::ApplicationIntakeServiceClient::new(
         suite.raw_channel(suite.intake_address),
     );
@@ -399,17 +387,15 @@ async fn a_rostered_member_of_staff_authenticates_with_their_eds() {
     // The roster's auditor finds that read in the trail under the operator's staff id.
     let auditor_key = authentication_key("840903300043").await;
     let mut trail = AuditServiceClient::new(suite.raw_channel(suite.intake_address));
-    let mut request = tonic::Request::new(audit::ListAuditRecordsRequest {
-        caller_id: "operator-eds-1".to_owned(),
-        page_size: 50,
-        ..Default::default()
-    });
-    request.metadata_mut().insert(
-        "authorization",
-        staff_header(&auditor_key).parse().expect("ascii"),
-    );
     let records = trail
-        .list_audit_records(request)
+        .list_audit_records(authorized(
+            audit::ListAuditRecordsRequest {
+                caller_id: "operator-eds-1".to_owned(),
+                page_size: 50,
+                ..Default::default()
+            },
+            &staff_header(&auditor_key),
+        ))
         .await
         .expect("a rostered auditor reads the trail")
         .into_inner()
@@ -480,14 +466,10 @@ async fn a_withdrawn_member_of_staff_is_refused_from_the_next_call() {
             .staff_eds_authorization(iin, &centre, suite.now())
             .await
             .expect("signed");
-        let mut request = tonic::Request::new(intake::ListApplicationsRequest::default());
-        request
-            .metadata_mut()
-            .insert("authorization", header.parse().expect("ascii"));
         housing_proto::housing::intake::v1::application_intake_service_client::ApplicationIntakeServiceClient::new(
             suite.raw_channel(suite.intake_address),
         )
-        .list_applications(request)
+        .list_applications(authorized(intake::ListApplicationsRequest::default(), &header))
         .await
     };
     // 750203400015 is the roster's operator-eds-1.

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::TimeDelta;
+use housing_e2e_tests::credentials::authorized;
 use housing_e2e_tests::demo::{
     application_of, citizen, decided, eventually, operator, personal_values, signing_key, submit,
 };
@@ -236,12 +237,11 @@ async fn no_personal_data_in_any_log_line_of_an_end_to_end_run() {
             .staff_eds_authorization(iin, &centre, suite.now())
             .await
             .expect("signed");
-        let mut request = tonic::Request::new(intake::ListApplicationsRequest::default());
-        request
-            .metadata_mut()
-            .insert("authorization", header.parse().expect("ascii"));
         let listed = ApplicationIntakeServiceClient::new(suite.raw_channel(suite.intake_address))
-            .list_applications(request)
+            .list_applications(authorized(
+                intake::ListApplicationsRequest::default(),
+                &header,
+            ))
             .await;
         assert_eq!(listed.is_ok(), admitted, "{listed:?}");
     }

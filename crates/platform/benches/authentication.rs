@@ -1,12 +1,11 @@
 //! What establishing the caller costs per call in the mutual-TLS mode, on
 //! top of the TLS connection itself: reading a system's name from its client
-//! certificate, checking a staff token (Ed25519), and checking a citizen's
-//! EDS authentication signature (RSA-2048, CMS) (staff checked against a
-//! withdrawal list, as deployed), and a rostered member of
-//! staff's: the authentication layer's `authenticate` for the first two,
-//! `verify_eds_authentication` (and the roster's lookup) for the EDS ones
-//! (then one question to the certification centre per certificate a minute,
-//! `security::revocation`).
+//! certificate; checking a staff token (Ed25519) against the verifier and,
+//! as deployed, the withdrawal list (the authentication layer's
+//! `authenticate`); checking a citizen's EDS authentication signature
+//! (RSA-2048, CMS) and a rostered member of staff's, with the roster's lookup
+//! (`verify_eds_authentication`; then one question to the certification
+//! centre per certificate a minute, `security::revocation`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,10 +17,10 @@ use housing_eds::{KeyPurpose, PersonCertificateRequest, TestCertificateAuthority
 use housing_platform::caller::Role;
 use housing_platform::clock::SystemClock;
 use housing_platform::dev_pki::DevPki;
+use housing_platform::security::EDS_AUTHENTICATION_STATEMENT;
 use housing_platform::security::Security;
 use housing_platform::security::authentication::{
-    authenticate, eds_authorization, eds_staff_authorization, verify_citizen_signature,
-    verify_eds_authentication,
+    authenticate, eds_authorization, eds_staff_authorization, verify_eds_authentication,
 };
 use housing_platform::security::staff::{EDS_STAFF_AUTHENTICATION_STATEMENT, StaffRoster};
 use housing_platform::security::withdrawn::WithdrawnStaff;
@@ -169,9 +168,11 @@ fn citizen_by_eds(bencher: divan::Bencher) {
         .expect("an EDS header")
         .to_owned();
     let now = Utc::now();
-    verify_citizen_signature(&fixture.anchors, &header, now).expect("verified");
+    verify_eds_authentication(EDS_AUTHENTICATION_STATEMENT, &fixture.anchors, &header, now)
+        .expect("verified");
     bencher.bench_local(|| {
-        verify_citizen_signature(
+        verify_eds_authentication(
+            EDS_AUTHENTICATION_STATEMENT,
             divan::black_box(&fixture.anchors),
             divan::black_box(&header),
             now,

@@ -151,19 +151,10 @@ async fn eds_signer(
     Ok(verified.signer_iin())
 }
 
-/// The cryptographic checks of a citizen's EDS authentication (the
-/// `authorization: EDS` value without its scheme) at `now`: see
-/// [`verify_eds_authentication`].
-pub fn verify_citizen_signature(
-    anchors: &TrustAnchors,
-    signature_base64: &str,
-    now: DateTime<Utc>,
-) -> Result<VerifiedSignature, ServiceError> {
-    verify_eds_authentication(EDS_AUTHENTICATION_STATEMENT, anchors, signature_base64, now)
-}
-
-/// The cryptographic checks of an EDS authentication signature at `now`:
-/// it signs `statement`, chains to `anchors`, is made with an authentication
+/// The cryptographic checks of an EDS authentication signature (the
+/// `authorization: EDS` or `EDS-Staff` value without its scheme) at `now`:
+/// it signs `statement` ([`EDS_AUTHENTICATION_STATEMENT`] for a citizen,
+/// [`EDS_STAFF_AUTHENTICATION_STATEMENT`] for staff), chains to `anchors`, is made with an authentication
 /// key, and is fresh. Revocation is asked of the centre after.
 pub fn verify_eds_authentication(
     statement: &[u8],

@@ -42,10 +42,10 @@ impl WithdrawnStaff {
 
     /// Whether `staff_id`'s access is withdrawn, by the file as it is now.
     pub fn is_withdrawn(&self, staff_id: &str) -> bool {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let modified = std::fs::metadata(&self.path)
             .and_then(|metadata| metadata.modified())
             .ok();
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         if modified.is_some() && modified != state.modified {
             match std::fs::read_to_string(&self.path) {
                 Ok(text) => {
