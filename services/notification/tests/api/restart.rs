@@ -16,7 +16,18 @@ housing_storage::storage_test_suite!(
 async fn a_restart_keeps_notices_outbox_and_pending_deliveries(database: &TestDatabase) {
     let gateway = TestGateway::spawn().await;
     gateway.put_mobile_citizen(&iin(70), true, true).await;
-    let app = TestApp::spawn(database, &gateway).await;
+    // The retry waits 3 s here, not the suite's 20 ms: long enough that the
+    // failed state is seen and the service stops before the retry is due,
+    // however slow the machine.
+    let app = TestApp::spawn_with(
+        database,
+        &gateway,
+        &[
+            ("HOUSING_NOTIFICATION_RETRY_INITIAL_BACKOFF_MS", "3000"),
+            ("HOUSING_NOTIFICATION_RETRY_MAX_BACKOFF_MS", "3000"),
+        ],
+    )
+    .await;
     let mut request = withdrawal("cases/70/decisions/1", &iin(70));
     request.email = EMAIL.to_owned();
     let delivered = send(&mut app.sender(), request).await;
