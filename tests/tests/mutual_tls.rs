@@ -503,3 +503,74 @@ async fn a_withdrawn_member_of_staff_is_refused_from_the_next_call() {
         .expect("another operator's token still admitted");
     suite.stop().await.expect("the suite stops cleanly");
 }
+
+/// Writes a watched settings file and dates it `seconds` ahead, so that each
+/// version shows as a change however coarse the file system's clock is.
+fn rewrite(path: &std::path::Path, text: &str, seconds: u64) {
+    std::fs::write(path, text).expect("written");
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|file| {
+            file.set_modified(std::time::SystemTime::now() + Duration::from_secs(seconds))
+        })
+        .expect("dated");
+}
+
+/// The staff roster takes effect from the next call after it changes, with
+/// no restart: someone added signs in with their EDS in the role the roster
+/// gives them, a version with a bad line is not used (the last good one stays
+/// in force), and someone taken off is refused again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_roster_change_takes_effect_from_the_next_call() {
+    let suite = secure_suite().await;
+    let credentials = suite.credentials().expect("mutual TLS").clone();
+    let centre = suite.certification_centre();
+    let roster = credentials
+        .directory()
+        .join(housing_platform::dev_pki::STAFF_ROSTER_FILE);
+    let newcomer = application_of("D05").filer();
+    let read_trail = async || {
+        let header = credentials
+            .staff_eds_authorization(&newcomer, &centre, suite.now())
+            .await
+            .expect("signed");
+        AuditServiceClient::new(suite.raw_channel(suite.intake_address))
+            .list_audit_records(authorized(
+                audit::ListAuditRecordsRequest {
+                    page_size: 1,
+                    ..Default::default()
+                },
+                &header,
+            ))
+            .await
+    };
+    let status = read_trail().await.expect_err("not on the roster yet");
+    assert_eq!(status.code(), Code::Unauthenticated, "{status:?}");
+    assert!(status.message().contains("staff roster"), "{status:?}");
+
+    let with_newcomer = format!(
+        "{}auditor auditor-new {newcomer}\n",
+        housing_platform::dev_pki::DEVELOPMENT_STAFF_ROSTER
+    );
+    rewrite(&roster, &with_newcomer, 2);
+    read_trail().await.expect("the new auditor reads the trail");
+
+    rewrite(
+        &roster,
+        &format!("{with_newcomer}clerk clerk-1 {newcomer}\n"),
+        4,
+    );
+    read_trail()
+        .await
+        .expect("a bad version is not used: the last good roster stays");
+
+    rewrite(
+        &roster,
+        housing_platform::dev_pki::DEVELOPMENT_STAFF_ROSTER,
+        6,
+    );
+    let status = read_trail().await.expect_err("taken off the roster");
+    assert_eq!(status.code(), Code::Unauthenticated, "{status:?}");
+    suite.stop().await.expect("the suite stops cleanly");
+}

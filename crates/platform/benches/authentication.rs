@@ -3,7 +3,8 @@
 //! certificate; checking a staff token (Ed25519) against the verifier and,
 //! as deployed, the withdrawal list (the authentication layer's
 //! `authenticate`); checking a citizen's EDS authentication signature
-//! (RSA-2048, CMS) and a rostered member of staff's, with the roster's lookup
+//! (RSA-2048, CMS) and a rostered member of staff's, with the watched roster's
+//! look at its file and lookup
 //! (`verify_eds_authentication`; then one question to the certification
 //! centre per certificate a minute, `security::revocation`).
 
@@ -23,6 +24,7 @@ use housing_platform::security::authentication::{
     authenticate, eds_authorization, eds_staff_authorization, verify_eds_authentication,
 };
 use housing_platform::security::staff::{EDS_STAFF_AUTHENTICATION_STATEMENT, StaffRoster};
+use housing_platform::security::watched::WatchedFile;
 use housing_platform::security::withdrawn::WithdrawnStaff;
 use housing_platform::tokens::{DEFAULT_ISSUER, TokenIssuer, TokenVerifier};
 use tonic::metadata::MetadataMap;
@@ -38,14 +40,21 @@ struct Fixture {
     staff: MetadataMap,
     citizen: MetadataMap,
     staff_eds: String,
-    roster: StaffRoster,
+    roster: WatchedFile<StaffRoster>,
+    /// Holds the roster and the withdrawal list for as long as they are watched.
+    _files: tempfile::TempDir,
 }
 
 fn fixture() -> Fixture {
     let pki = DevPki::generate("bench CA", &["application-intake"]).expect("a PKI");
     let system = pki.system("application-intake").expect("a certificate");
-    let withdrawals = tempfile::tempdir().expect("a directory");
-    std::fs::write(withdrawals.path().join("withdrawn.txt"), "operator-9\n").expect("written");
+    let files = tempfile::tempdir().expect("a directory");
+    std::fs::write(files.path().join("withdrawn.txt"), "operator-9\n").expect("written");
+    std::fs::write(
+        files.path().join("roster.txt"),
+        "operator operator-eds-1 900101300017\n",
+    )
+    .expect("written");
     let tokens = TokenVerifier::new(pki.token_public_key_pem.as_bytes(), DEFAULT_ISSUER)
         .expect("a verifier");
     let security = Security::mutual_tls(
@@ -54,10 +63,10 @@ fn fixture() -> Fixture {
         pki.ca_pem.as_bytes(),
         housing_platform::security::StaffAccess {
             tokens: Some(tokens),
-            roster: StaffRoster::default(),
+            roster: None,
             // As deployed: every staff authentication looks at the list's file.
             withdrawn: Some(
-                WithdrawnStaff::load(withdrawals.path().join("withdrawn.txt")).expect("the list"),
+                WithdrawnStaff::load(files.path().join("withdrawn.txt")).expect("the list"),
             ),
         },
         Arc::new(SystemClock),
@@ -106,7 +115,8 @@ fn fixture() -> Fixture {
             .strip_prefix("EDS-Staff ")
             .expect("the scheme")
             .to_owned();
-    let roster = StaffRoster::parse("operator operator-eds-1 900101300017").expect("a roster");
+    // As deployed: the roster is a watched file, looked at on every sign-in.
+    let roster = StaffRoster::watch(files.path().join("roster.txt")).expect("a roster");
     let system_certificate_der = system.certificate_der.clone();
     Fixture {
         security,
@@ -116,6 +126,7 @@ fn fixture() -> Fixture {
         citizen,
         staff_eds,
         roster,
+        _files: files,
     }
 }
 
@@ -192,7 +203,7 @@ fn staff_by_eds_and_roster(bencher: divan::Bencher) {
             now,
         )
         .ok()
-        .and_then(|verified| fixture.roster.member(&verified.signer_iin()))
+        .and_then(|verified| fixture.roster.current().member(&verified.signer_iin()))
     };
     assert!(member(&fixture).is_some(), "the rostered operator");
     bencher.bench_local(|| member(divan::black_box(&fixture)));

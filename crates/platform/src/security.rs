@@ -37,6 +37,7 @@
 pub mod authentication;
 pub mod revocation;
 pub mod staff;
+pub mod watched;
 pub mod withdrawn;
 
 use std::net::IpAddr;
@@ -109,8 +110,9 @@ pub struct MutualTls {
 pub struct StaffAccess {
     /// Checks bearer tokens; `None`: no tokens accepted.
     pub tokens: Option<TokenVerifier>,
-    /// Who may act as staff with their EDS authentication key.
-    pub roster: staff::StaffRoster,
+    /// Who may act as staff with their EDS authentication key; `None`: no
+    /// one may.
+    pub roster: Option<watched::WatchedFile<staff::StaffRoster>>,
     /// Staff ids refused whatever they present; `None`: no list followed.
     pub withdrawn: Option<withdrawn::WithdrawnStaff>,
 }
@@ -247,31 +249,22 @@ impl Security {
                 )
             }
         };
-        let roster = match variables.get(staff::STAFF_ROSTER_FILE_VARIABLE) {
-            None => staff::StaffRoster::default(),
-            Some(path) => {
-                let text = read(staff::STAFF_ROSTER_FILE_VARIABLE, path.trim())?;
-                std::str::from_utf8(&text)
-                    .map_err(|_| "is not UTF-8 text".to_owned())
-                    .and_then(|text| {
-                        staff::StaffRoster::parse(text).map_err(|error| error.to_string())
-                    })
-                    .map_err(|problem| SettingsError::Invalid {
-                        variable: staff::STAFF_ROSTER_FILE_VARIABLE,
-                        problem: format!("the roster {problem}"),
-                    })?
-            }
-        };
-        let withdrawn =
-            match variables.get(withdrawn::STAFF_WITHDRAWN_FILE_VARIABLE) {
-                None => None,
-                Some(path) => Some(withdrawn::WithdrawnStaff::load(path.trim()).map_err(
-                    |error| SettingsError::Invalid {
-                        variable: withdrawn::STAFF_WITHDRAWN_FILE_VARIABLE,
-                        problem: format!("cannot read {}: {error}", path.trim()),
-                    },
-                )?),
-            };
+        let roster = variables
+            .get(staff::STAFF_ROSTER_FILE_VARIABLE)
+            .map(|path| staff::StaffRoster::watch(path.trim()))
+            .transpose()
+            .map_err(|problem| SettingsError::Invalid {
+                variable: staff::STAFF_ROSTER_FILE_VARIABLE,
+                problem,
+            })?;
+        let withdrawn = variables
+            .get(withdrawn::STAFF_WITHDRAWN_FILE_VARIABLE)
+            .map(|path| withdrawn::WithdrawnStaff::load(path.trim()))
+            .transpose()
+            .map_err(|problem| SettingsError::Invalid {
+                variable: withdrawn::STAFF_WITHDRAWN_FILE_VARIABLE,
+                problem,
+            })?;
         let clock = crate::clock::business_clock(variables)?;
         Ok(Self::mutual_tls(
             &certificate,
@@ -396,7 +389,11 @@ impl Security {
             Self::MutualTls(tls) => {
                 tracing::info!(
                     staff_tokens = tls.staff.tokens.is_some(),
-                    staff_on_the_eds_roster = tls.staff.roster.len(),
+                    staff_on_the_eds_roster = tls
+                        .staff
+                        .roster
+                        .as_ref()
+                        .map_or(0, |roster| roster.current().len()),
                     staff_withdrawals_followed = tls.staff.withdrawn.is_some(),
                     "mutual TLS: clients and peers present certificates of the configured CA"
                 );
@@ -582,7 +579,8 @@ mod tests {
         else {
             panic!("the secure mode");
         };
-        assert_eq!(tls.staff.roster.len(), 4);
+        let roster = tls.staff.roster.as_ref().expect("a roster");
+        assert_eq!(roster.current().len(), 4);
         assert!(tls.staff.withdrawn.is_some());
 
         // A roster with a bad line stops the start, naming the line, not its text.

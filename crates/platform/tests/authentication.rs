@@ -32,6 +32,8 @@ struct Fixture {
     eds: String,
     eds_staff: String,
     runtime: tokio::runtime::Runtime,
+    /// Holds the watched roster's file.
+    _files: tempfile::TempDir,
 }
 
 fn fixture() -> &'static Fixture {
@@ -43,6 +45,10 @@ fn fixture() -> &'static Fixture {
             .expect("a runtime");
         let pki = DevPki::generate("property CA", &["application-intake"]).expect("a PKI");
         let system = pki.system("application-intake").expect("a certificate");
+        let files = tempfile::tempdir().expect("a directory");
+        let roster = files.path().join("roster.txt");
+        // The fixture's person is also a rostered operator.
+        std::fs::write(&roster, "operator operator-eds-1 900101300017\n").expect("written");
         let security = Security::mutual_tls(
             system.certificate_pem.as_bytes(),
             system.private_key_pem.as_bytes(),
@@ -52,9 +58,7 @@ fn fixture() -> &'static Fixture {
                     TokenVerifier::new(pki.token_public_key_pem.as_bytes(), DEFAULT_ISSUER)
                         .expect("a verifier"),
                 ),
-                // The fixture's person is also a rostered operator.
-                roster: StaffRoster::parse("operator operator-eds-1 900101300017")
-                    .expect("a roster"),
+                roster: Some(StaffRoster::watch(roster).expect("a roster")),
                 withdrawn: None,
             },
             Arc::new(SystemClock),
@@ -108,6 +112,7 @@ fn fixture() -> &'static Fixture {
             eds,
             eds_staff,
             runtime,
+            _files: files,
         }
     })
 }

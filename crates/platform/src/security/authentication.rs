@@ -107,13 +107,17 @@ pub async fn authenticate(
         return Ok(Caller::citizen(signer));
     }
     if let Some(signature) = strip_scheme(credential, "EDS-Staff") {
-        if tls.staff.roster.is_empty() {
-            return Err(unauthenticated(
-                "this service has no staff roster: staff authenticate with a token",
-            ));
-        }
+        let roster = tls
+            .staff
+            .roster
+            .as_ref()
+            .map(|roster| roster.current())
+            .filter(|roster| !roster.is_empty())
+            .ok_or_else(|| {
+                unauthenticated("this service has no staff roster: staff authenticate with a token")
+            })?;
         let signer = eds_signer(tls, EDS_STAFF_AUTHENTICATION_STATEMENT, signature).await?;
-        let member = tls.staff.roster.member(&signer).ok_or_else(|| {
+        let member = roster.member(&signer).ok_or_else(|| {
             unauthenticated(
                 "the EDS authentication certificate's holder is not on the staff roster",
             )

@@ -3,8 +3,9 @@
 //!
 //! A certificate of the national certification centre proves a person (their
 //! IIN), never a role in this suite. The roster is the provider's word on the
-//! roles: a file (`HOUSING_STAFF_ROSTER_FILE`, a mounted secret, read at
-//! start-up) with one member of staff per line,
+//! roles: a file (`HOUSING_STAFF_ROSTER_FILE`, a mounted secret,
+//! [watched](super::watched) so that a change takes effect from the next call
+//! with no restart) with one member of staff per line,
 //!
 //! ```text
 //! # role        staff id      IIN
@@ -23,8 +24,11 @@
 //! makes them staff, and a staff member's never makes them the citizen.
 
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 
 use housing_domain::Iin;
+
+use super::watched::WatchedFile;
 
 use crate::caller::{Caller, Role};
 use crate::tokens::TOKEN_ROLES;
@@ -100,6 +104,14 @@ impl StaffRoster {
             }
         }
         Ok(Self { members })
+    }
+
+    /// The roster in `path`, kept in step with the file; a file that cannot
+    /// be read, or a roster that is not valid, is refused at start-up.
+    pub fn watch(path: impl Into<PathBuf>) -> Result<WatchedFile<Self>, String> {
+        WatchedFile::load(STAFF_ROSTER_FILE_VARIABLE, path, |text| {
+            Self::parse(text).map_err(|error| format!("the roster {error}"))
+        })
     }
 
     /// The member of staff `iin` acts as, if they are on the roster.
