@@ -97,7 +97,7 @@ async fn a_lost_answer_is_redelivered_without_doubling(database: &TestDatabase) 
     let intake = TestIntake::spawn_with(settings(
         database,
         eligibility_address,
-        &[("HOUSING_INTAKE_PEER_TIMEOUT_MS", "300")],
+        &[("HOUSING_INTAKE_PEER_TIMEOUT_MS", "2000")],
     ))
     .await;
     let application = submit_as_applicant(&intake, &form())

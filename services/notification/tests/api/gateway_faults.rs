@@ -21,7 +21,12 @@ async fn the_text_waits_for_the_mobile_citizens_database_and_goes_out_when_it_is
     let app = TestApp::spawn_with(
         database,
         &gateway,
-        &[("HOUSING_NOTIFICATION_RETRY_MAX_ATTEMPTS", "50")],
+        &[
+            // The text outlasts the outage (some 30 s of attempts) however
+            // slow the machine.
+            ("HOUSING_NOTIFICATION_RETRY_MAX_ATTEMPTS", "100"),
+            ("HOUSING_NOTIFICATION_RETRY_MAX_BACKOFF_MS", "300"),
+        ],
     )
     .await;
 
@@ -70,7 +75,12 @@ async fn a_number_unlinked_meanwhile_ends_the_waiting_text_for_good(database: &T
     let app = TestApp::spawn_with(
         database,
         &gateway,
-        &[("HOUSING_NOTIFICATION_RETRY_MAX_ATTEMPTS", "50")],
+        &[
+            // The text outlasts the outage (some 30 s of attempts) however
+            // slow the machine.
+            ("HOUSING_NOTIFICATION_RETRY_MAX_ATTEMPTS", "100"),
+            ("HOUSING_NOTIFICATION_RETRY_MAX_BACKOFF_MS", "300"),
+        ],
     )
     .await;
     let notice = send(

@@ -125,12 +125,15 @@ async fn a_provider_that_never_answers_is_a_technical_failure(database: &TestDat
         database,
         &gateway,
         &[
-            ("HOUSING_NOTIFICATION_PROVIDER_TIMEOUT_MS", "100"),
-            ("HOUSING_NOTIFICATION_REGISTRY_TIMEOUT_MS", "1000"),
+            // Short enough to wait out the provider that never answers,
+            // long enough that the real second attempt is never cut off.
+            ("HOUSING_NOTIFICATION_PROVIDER_TIMEOUT_MS", "1500"),
+            ("HOUSING_NOTIFICATION_REGISTRY_TIMEOUT_MS", "2000"),
             ("HOUSING_NOTIFICATION_SENDING_TIMEOUT_MS", "5000"),
-            // Long enough to read the failure before the retry.
-            ("HOUSING_NOTIFICATION_RETRY_INITIAL_BACKOFF_MS", "400"),
-            ("HOUSING_NOTIFICATION_RETRY_MAX_BACKOFF_MS", "400"),
+            // Long enough to read the failure before the retry, however
+            // slow the machine.
+            ("HOUSING_NOTIFICATION_RETRY_INITIAL_BACKOFF_MS", "3000"),
+            ("HOUSING_NOTIFICATION_RETRY_MAX_BACKOFF_MS", "3000"),
         ],
     )
     .await;
@@ -181,17 +184,10 @@ async fn a_delivery_stuck_in_sending_after_a_crash_is_swept_and_sent_once(databa
     app.crash().await;
 
     // After the crash the delivery is still SENDING; the restarted service's
-    // sweeper finds it stuck and hands it back for a retry.
-    let restarted = TestApp::spawn_with(
-        database,
-        &gateway,
-        &[
-            ("HOUSING_NOTIFICATION_PROVIDER_TIMEOUT_MS", "100"),
-            ("HOUSING_NOTIFICATION_REGISTRY_TIMEOUT_MS", "100"),
-            ("HOUSING_NOTIFICATION_SENDING_TIMEOUT_MS", "300"),
-        ],
-    )
-    .await;
+    // sweeper finds it stuck once the suite's sending timeout (5 s) has run
+    // out and hands it back for a retry. The timeouts are the suite's, so the
+    // retry itself is never cut off or swept, however slow the machine.
+    let restarted = TestApp::spawn(database, &gateway).await;
     let email = settled_delivery(&restarted, &notice.name, pb::Channel::Email).await;
     assert_eq!(state(&email), pb::delivery::State::Delivered);
     assert_eq!(email.attempts, 2);

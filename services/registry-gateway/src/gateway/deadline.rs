@@ -2,7 +2,7 @@
 //!
 //! The gateway waits for a register at most its own register timeout, and
 //! never past the caller's gRPC deadline (`grpc-timeout`): it keeps back part
-//! of the caller's time — a fifth, at most 250 ms — to give a proper
+//! of the caller's time — a fifth, at most 1 s — to give a proper
 //! REGISTER_TIMEOUT answer (and log it) before the caller's deadline expires
 //! and the transport cancels the call.
 
@@ -11,7 +11,7 @@ use std::time::Duration;
 use tonic::metadata::MetadataMap;
 
 const DEADLINE_HEADER: &str = "grpc-timeout";
-const MOST_KEPT_BACK: Duration = Duration::from_millis(250);
+const MOST_KEPT_BACK: Duration = Duration::from_secs(1);
 
 /// The time this call may spend waiting for registers.
 pub fn register_budget(metadata: &MetadataMap, register_timeout: Duration) -> Duration {
@@ -71,7 +71,12 @@ mod tests {
         );
         assert_eq!(
             register_budget(&with_timeout("2S"), five_seconds),
-            Duration::from_millis(1750)
+            Duration::from_millis(1600)
+        );
+        assert_eq!(
+            register_budget(&with_timeout("10S"), Duration::from_secs(30)),
+            Duration::from_secs(9),
+            "at most 1 s is kept back"
         );
         assert_eq!(
             register_budget(&with_timeout("1H"), five_seconds),

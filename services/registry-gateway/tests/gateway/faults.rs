@@ -160,7 +160,8 @@ async fn an_error_rate_fails_its_share_of_answers(database: &TestDatabase) {
 async fn added_latency_delays_the_answer(database: &TestDatabase) {
     let app = TestApp::spawn(database).await;
     put_persons(&app, [full_person(10)]).await;
-    let latency = Duration::from_millis(800);
+    // Long, so that an unslowed call is told apart however slow the machine.
+    let latency = Duration::from_secs(2);
     inject(&app, Register::Address, latency, 0.0, false).await;
     let mut gateway = app.gateway();
 
@@ -203,14 +204,15 @@ async fn latency_beyond_the_caller_deadline_is_a_timeout_fault(database: &TestDa
     inject(
         &app,
         Register::RealEstate,
-        Duration::from_secs(5),
+        Duration::from_secs(10),
         0.0,
         false,
     )
     .await;
     let mut gateway = app.gateway();
-    // The gateway keeps back 250 ms of this to answer before the deadline.
-    let deadline = Duration::from_millis(1500);
+    // The gateway keeps back a fifth of this (600 ms) to log the fault and
+    // answer before the deadline.
+    let deadline = Duration::from_secs(3);
 
     let mut request = Request::new(real_estate_request());
     request.set_timeout(deadline);
@@ -224,7 +226,7 @@ async fn latency_beyond_the_caller_deadline_is_a_timeout_fault(database: &TestDa
     // The gateway's own timeout fault, given before the caller's deadline.
     assert_eq!(reason(&status), "REGISTER_TIMEOUT");
     assert!(elapsed < deadline, "{elapsed:?}");
-    assert!(elapsed >= Duration::from_millis(1200), "{elapsed:?}");
+    assert!(elapsed >= Duration::from_millis(2400), "{elapsed:?}");
 
     let mut request = Request::new(family_query(&[iin(10)], date(2026, 4, 15)));
     request.set_timeout(deadline);
@@ -258,7 +260,7 @@ async fn latency_beyond_the_register_timeout_is_a_timeout_fault(database: &TestD
     inject(
         &app,
         Register::RealEstate,
-        Duration::from_secs(2),
+        Duration::from_secs(5),
         0.0,
         false,
     )
@@ -273,7 +275,7 @@ async fn latency_beyond_the_register_timeout_is_a_timeout_fault(database: &TestD
     assert_eq!(reason(&status), "REGISTER_TIMEOUT");
     let elapsed = started.elapsed();
     assert!(
-        elapsed >= Duration::from_millis(200) && elapsed < Duration::from_secs(2),
+        elapsed >= Duration::from_millis(200) && elapsed < Duration::from_secs(5),
         "{elapsed:?}"
     );
     app.stop().await;

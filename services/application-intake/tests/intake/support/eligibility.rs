@@ -142,7 +142,8 @@ impl EligibilityService for Recorder {
             })
             .is_ok();
         if lose_answer {
-            tokio::time::sleep(Duration::from_secs(2)).await;
+            // Well past the intake's timeout in the test that loses an answer.
+            tokio::time::sleep(Duration::from_secs(6)).await;
         }
         Ok(Response::new(pb::OpenCaseResponse { case: Some(case) }))
     }
