@@ -22,6 +22,7 @@ use housing_storage::{Database, PoolSettings};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
 use tonic::service::Routes;
 
 use crate::dispatcher::Dispatcher;
@@ -176,7 +177,11 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send,
     ) -> anyhow::Result<()> {
         let (stop_dispatcher, dispatcher_stopped) = watch::channel(false);
-        let mut dispatcher = tokio::spawn(self.dispatcher.run(dispatcher_stopped));
+        // In a JoinSet, not a detached task: should this future be dropped
+        // unfinished (a runtime shutting down, a test's simulated crash), the
+        // dispatcher ends with it instead of running on without a server.
+        let mut dispatcher = JoinSet::new();
+        dispatcher.spawn(self.dispatcher.run(dispatcher_stopped));
         let served = server::serve(
             self.listener,
             self.routes,
@@ -187,12 +192,12 @@ impl Application {
         )
         .await;
         let _ = stop_dispatcher.send(true);
-        if tokio::time::timeout(DISPATCHER_GRACE_PERIOD, &mut dispatcher)
+        if tokio::time::timeout(DISPATCHER_GRACE_PERIOD, dispatcher.join_next())
             .await
             .is_err()
         {
             tracing::warn!("the outbox dispatcher did not stop in time; its messages stay pending");
-            dispatcher.abort();
+            dispatcher.abort_all();
         }
         self.database.close().await;
         served
