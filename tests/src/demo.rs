@@ -111,11 +111,13 @@ where
     }
 }
 
-/// The application once eligibility's first decision reached intake.
+/// The application once eligibility's first decision reached intake. The
+/// limit only guards against a hang: after eligibility was down, intake's
+/// next hand-over may be up to a minute away (its backoff's ceiling).
 pub async fn decided(suite: &Endpoints, filer: &str, name: &str) -> intake::Application {
     eventually(
         "the first decision reaches intake",
-        Duration::from_secs(30),
+        Duration::from_secs(90),
         || async {
             let application = suite
                 .intake(citizen(filer))
