@@ -22,6 +22,7 @@
 //! * [`clock`] — the business clock that terms are computed from.
 //! * [`signature`] — `SIGNED_WITH_EDS`: verifying a signed document and its certificate's status.
 //! * [`trust_root`] — the EDS root certificate, from a file or the certification centre.
+//! * [`fuzzing`] — the bodies of the authentication fuzz targets and their fixture.
 
 pub mod audit;
 pub mod authorization;
@@ -30,6 +31,7 @@ pub mod caller;
 pub mod clock;
 pub mod dev_pki;
 pub mod error;
+pub mod fuzzing;
 pub mod gate;
 pub mod limits;
 pub mod security;
