@@ -355,14 +355,14 @@ pub async fn state_of(intake: &TestIntake, name: &str) -> pb::application::State
         .state()
 }
 
-/// Waits until `condition` holds, checking every 20 ms for at most 10 s:
-/// the outbox works in the background.
+/// Waits until `condition` holds, checking every 20 ms for at most 30 s:
+/// the outbox works in the background. The limit only guards against a hang.
 pub async fn eventually<F, Fut>(what: &str, mut condition: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
 {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while !condition().await {
         assert!(
             tokio::time::Instant::now() < deadline,
