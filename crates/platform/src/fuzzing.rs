@@ -84,12 +84,18 @@ fn build_fixture() -> AuthenticationFixture {
         .expect("a runtime");
     let pki = DevPki::generate("fuzzing CA", &["application-intake"]).expect("a PKI");
     let system = pki.system("application-intake").expect("a certificate");
-    // The roster is a watched file, as deployed: one per process, left in
-    // the temporary directory (it names a fictitious person only).
-    let roster =
+    // The roster is a watched file, as deployed. Once read it is removed, so
+    // no run leaves files behind; a watched file that has gone keeps the
+    // roster read last.
+    let roster_file =
         std::env::temp_dir().join(format!("housing-fuzzing-roster-{}.txt", std::process::id()));
-    std::fs::write(&roster, format!("operator operator-eds-1 {FIXTURE_IIN}\n"))
-        .expect("the roster written");
+    std::fs::write(
+        &roster_file,
+        format!("operator operator-eds-1 {FIXTURE_IIN}\n"),
+    )
+    .expect("the roster written");
+    let roster = StaffRoster::watch(&roster_file).expect("a roster");
+    let _ = std::fs::remove_file(&roster_file);
     let security = Security::mutual_tls(
         system.certificate_pem.as_bytes(),
         system.private_key_pem.as_bytes(),
@@ -99,7 +105,7 @@ fn build_fixture() -> AuthenticationFixture {
                 TokenVerifier::new(pki.token_public_key_pem.as_bytes(), DEFAULT_ISSUER)
                     .expect("a verifier"),
             ),
-            roster: Some(StaffRoster::watch(roster).expect("a roster")),
+            roster: Some(roster),
             withdrawn: None,
         },
         Arc::new(SystemClock),
